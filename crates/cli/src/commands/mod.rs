@@ -1,0 +1,7 @@
+//! One module per subcommand.
+
+pub mod diet;
+pub mod evidence;
+pub mod foods;
+pub mod meta;
+pub mod simulate;

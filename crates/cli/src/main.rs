@@ -1,0 +1,52 @@
+//! The `k2bone` command line. Each subcommand lives in `commands/<name>.rs`; this file only
+//! parses arguments, dispatches, and maps errors to exit codes in one place:
+//! 0 ok, 1 the run failed (solver, I/O), 2 bad input (arguments, files, values).
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod commands;
+mod exit;
+
+/// Vitamin K2, vitamin D and calcium in bone health, as a model you can run, check and argue with.
+///
+/// k2bone is a mathematical model, not medical advice.
+#[derive(Debug, Parser)]
+#[command(name = "k2bone", version, about, long_about = None, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Simulate the calcium–bone model (built-in scenarios or a dosing table).
+    Simulate(commands::simulate::SimulateArgs),
+    /// Meta-analysis of a CSV of studies (metafor conventions).
+    Meta(commands::meta::MetaArgs),
+    /// The vitamin K trial database: list, show, import, analyze, reproduce.
+    Evidence(commands::evidence::EvidenceArgs),
+    /// The vitamin K food composition database: search, show, add.
+    Foods(commands::foods::FoodsArgs),
+    /// Diet logs and food plans: per-vitamer intake, plans toward a target, safety flags.
+    Diet(commands::diet::DietArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Simulate(args) => commands::simulate::run(args),
+        Command::Meta(args) => commands::meta::run(args),
+        Command::Evidence(args) => commands::evidence::run(args),
+        Command::Foods(args) => commands::foods::run(args),
+        Command::Diet(args) => commands::diet::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(exit::code_for(&err))
+        }
+    }
+}

@@ -1,0 +1,3 @@
+//! Outputs of k2bone: tables, plots and reports. This crate only reads results; it never simulates.
+
+pub mod disclaimer;
