@@ -1,1 +1,108 @@
-//! placeholder
+//! # k2bone-physiology
+//!
+//! The calcium homeostasis and bone remodeling model of Peterson & Riggs (Bone 2010;46:49–63),
+//! in its OpenBoneMin variant with estrogen, GFR, denosumab and BMD by site (CPT:PSP 2012;1:e14),
+//! as specified in `docs/model/calcium-bone.md`. Pure maths: no solver, no file I/O.
+//!
+//! | you want to … | use |
+//! |---|---|
+//! | the shipped model | [`CalciumBoneModel::default`] |
+//! | your own parameter file | [`CalciumBoneModel::from_toml_str`] |
+//! | change one parameter | [`CalciumBoneModel::with_param`] |
+//! | $\dot y$, $J v$, $J$ | [`CalciumBoneModel::rhs`], [`CalciumBoneModel::jvp`], [`CalciumBoneModel::jacobian`] |
+//! | names and units of states and outputs | [`STATES`], [`OUTPUTS`] |
+//!
+//! ```
+//! use k2bone_physiology::{CalciumBoneModel, StateId};
+//! let model = CalciumBoneModel::default();
+//! let y = model.initial_state();
+//! let mut dy = vec![0.0; model.n_states()];
+//! model.rhs(0.0, &y, &mut dy);
+//! // The baseline is an equilibrium by construction (spec §8).
+//! assert!(dy[StateId::OC.idx()].abs() < 1e-12);
+//! ```
+
+mod bmd;
+mod calcium;
+mod derived;
+mod drugs;
+mod model;
+mod outputs;
+mod params;
+mod pth;
+mod remodeling;
+mod scalar;
+mod states;
+
+pub use derived::{Baseline, Derived};
+pub use model::{CalciumBoneModel, Inputs, SHIPPED_PARAMS_TOML};
+pub use outputs::{OutputInfo, OUTPUTS};
+pub use params::{
+    BmdParams, BoneParams, CalciumParams, DenosumabParams, ModifierParams, Params, PhosphateParams,
+    PthVitdParams, TeriparatideParams,
+};
+pub use remodeling::RateEffects;
+pub use scalar::Scalar;
+pub use states::{StateId, StateInfo, DROPPED_STATES, N_CORE, STATES};
+
+/// Everything that can be wrong with a parameter file or a parameter value.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    #[error("{origin}: {message}")]
+    Parse { origin: String, message: String },
+    #[error("missing key `{key}`")]
+    MissingKey { key: String },
+    #[error("unknown state `{name}` in [initial_conditions]{hint}")]
+    UnknownState { name: String, hint: String },
+    #[error("unknown parameter `{name}`")]
+    UnknownParameter { name: String },
+    #[error("parameter `{name}` = {value} is out of range (accepted: {accepted})")]
+    BadValue {
+        name: String,
+        value: f64,
+        accepted: String,
+    },
+    #[error(
+        "initial `{name}` = {given} disagrees with its derived value {formula} = {derived}; \
+         remove it or make it agree"
+    )]
+    DerivedInitialMismatch {
+        name: String,
+        given: f64,
+        derived: f64,
+        formula: String,
+    },
+    #[error(
+        "derived constant `{name}` is {value}: the parameters give no valid value for it \
+         (its construction needs a positive base; see spec §5.1)"
+    )]
+    DerivedNotFinite { name: String, value: f64 },
+}
+
+/// ` (did you mean `x`?)` for the closest known name, or empty.
+pub(crate) fn nearest_name<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> String {
+    let lower = name.to_lowercase();
+    known
+        .map(|k| (edit_distance(&lower, &k.to_lowercase()), k))
+        .filter(|(d, _)| *d <= 3)
+        .min()
+        .map(|(_, k)| format!(" (did you mean `{k}`?)"))
+        .unwrap_or_default()
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur.push(
+                (prev[j] + usize::from(ca != *cb))
+                    .min(prev[j + 1] + 1)
+                    .min(cur[j] + 1),
+            );
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
