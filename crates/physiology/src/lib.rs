@@ -25,6 +25,7 @@
 mod bmd;
 mod calcium;
 mod derived;
+mod dosing;
 mod drugs;
 mod model;
 mod outputs;
@@ -35,6 +36,7 @@ mod scalar;
 mod states;
 
 pub use derived::{Baseline, Derived};
+pub use dosing::{DoseError, Drug, CALCITRIOL_G_PER_MOL, CALCIUM_G_PER_MOL};
 pub use model::{CalciumBoneModel, Inputs, SHIPPED_PARAMS_TOML};
 pub use outputs::{OutputInfo, OUTPUTS};
 pub use params::{

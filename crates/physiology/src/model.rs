@@ -38,10 +38,12 @@ struct ModelFile {
 }
 
 /// Time-varying inputs of the right-hand side that are not states.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Inputs {
     /// Oral calcium intake, mmol/h (the spec's `OralCa`; the default is the parameter).
     pub oral_ca_mmol_per_h: f64,
+    /// Constant rates added to each state's derivative (infusions), state unit per hour.
+    pub rates: Vec<f64>,
 }
 
 /// Evaluation context shared by the domain modules.
@@ -150,6 +152,7 @@ impl CalciumBoneModel {
     pub fn default_inputs(&self) -> Inputs {
         Inputs {
             oral_ca_mmol_per_h: self.params.calcium.OralCa,
+            rates: vec![0.0; N_CORE],
         }
     }
 
@@ -182,6 +185,11 @@ impl CalciumBoneModel {
         pth::derivatives(&ctx, links.teripkin_pmol_per_h, dy);
         remodeling::derivatives(&ctx, links.denmol_pm, effects, dy);
         bmd::derivatives(&ctx, dy);
+        for (d, r) in dy.iter_mut().zip(&inputs.rates) {
+            if *r != 0.0 {
+                *d += *r;
+            }
+        }
     }
 
     /// Jacobian-vector product $J(y)\,v$, exact, by forward-mode differentiation.

@@ -1,0 +1,77 @@
+//! What the simulator needs from a model: states, right-hand side, Jacobian-vector product,
+//! outputs and how doses enter. Implemented by the physiology models and by the test models
+//! with closed-form solutions in [`crate::test_models`].
+
+use k2bone_physiology::{CalciumBoneModel, Drug, Inputs, OUTPUTS, STATES};
+
+/// An ODE model the simulator can run. Time is in hours.
+pub trait OdeModel {
+    /// The drugs (or substances) the model can be dosed with.
+    type Drug: Copy + std::fmt::Debug + PartialEq;
+    /// Inputs that are not states (intake rates, infusions).
+    type Inputs: Clone;
+
+    fn n_states(&self) -> usize;
+    /// State names, in vector order (CSV headers).
+    fn state_names(&self) -> Vec<&'static str>;
+    /// `(name, unit)` of the outputs computed from a state, beyond the states themselves.
+    fn output_names(&self) -> Vec<(&'static str, &'static str)>;
+    fn initial_state(&self) -> Vec<f64>;
+    fn default_inputs(&self) -> Self::Inputs;
+    fn rhs(&self, t_h: f64, y: &[f64], inputs: &Self::Inputs, dy: &mut [f64]);
+    /// Exact Jacobian-vector product $J(y) v$.
+    fn jvp(&self, t_h: f64, y: &[f64], v: &[f64], inputs: &Self::Inputs, out: &mut [f64]);
+    fn outputs(&self, y: &[f64], out: &mut [f64]);
+    /// Adds a bolus (amount in the drug's canonical unit) to the state.
+    fn apply_bolus(&self, drug: Self::Drug, amount: f64, y: &mut [f64]);
+    /// Starts (rate > 0) or stops (rate < 0) an infusion, canonical unit per hour.
+    fn add_infusion(&self, drug: Self::Drug, rate_per_h: f64, inputs: &mut Self::Inputs);
+    /// Resolves a drug name and an amount with its unit into the canonical amount.
+    fn resolve_dose(
+        &self,
+        drug: &str,
+        amount: f64,
+        unit: &str,
+    ) -> Result<(Self::Drug, f64), String>;
+}
+
+impl OdeModel for CalciumBoneModel {
+    type Drug = Drug;
+    type Inputs = Inputs;
+
+    fn n_states(&self) -> usize {
+        STATES.len()
+    }
+    fn state_names(&self) -> Vec<&'static str> {
+        STATES.iter().map(|s| s.name).collect()
+    }
+    fn output_names(&self) -> Vec<(&'static str, &'static str)> {
+        OUTPUTS.iter().map(|o| (o.name, o.unit)).collect()
+    }
+    fn initial_state(&self) -> Vec<f64> {
+        CalciumBoneModel::initial_state(self)
+    }
+    fn default_inputs(&self) -> Inputs {
+        CalciumBoneModel::default_inputs(self)
+    }
+    fn rhs(&self, t_h: f64, y: &[f64], inputs: &Inputs, dy: &mut [f64]) {
+        self.rhs_generic(t_h, y, inputs, &k2bone_physiology::RateEffects::none(), dy)
+    }
+    fn jvp(&self, t_h: f64, y: &[f64], v: &[f64], inputs: &Inputs, out: &mut [f64]) {
+        CalciumBoneModel::jvp(self, t_h, y, v, inputs, out)
+    }
+    fn outputs(&self, y: &[f64], out: &mut [f64]) {
+        CalciumBoneModel::outputs(self, y, out)
+    }
+    fn apply_bolus(&self, drug: Drug, amount: f64, y: &mut [f64]) {
+        CalciumBoneModel::apply_bolus(self, drug, amount, y)
+    }
+    fn add_infusion(&self, drug: Drug, rate_per_h: f64, inputs: &mut Inputs) {
+        CalciumBoneModel::add_infusion(self, drug, rate_per_h, inputs)
+    }
+    fn resolve_dose(&self, drug: &str, amount: f64, unit: &str) -> Result<(Drug, f64), String> {
+        let d = Drug::parse(drug).map_err(|e| e.to_string())?;
+        let a = d.to_canonical(amount, unit).map_err(|e| e.to_string())?;
+        Ok((d, a))
+    }
+}
