@@ -1,3 +1,4 @@
 //! Outputs of k2bone: tables, plots and reports. This crate only reads results; it never simulates.
 
 pub mod disclaimer;
+pub mod timeseries;
