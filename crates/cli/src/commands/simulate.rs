@@ -18,11 +18,14 @@ const MAX_YEARS: f64 = 100.0;
 const MAX_ROWS: f64 = 5e6;
 
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:
+#[command(
+    allow_negative_numbers = true,
+    after_help = "Examples:
   k2bone simulate --builtin baseline --years 10 --out out/baseline
   k2bone simulate --builtin denosumab-q6m --out out/denosumab
   k2bone simulate --doses examples/doses/teriparatide-20ug-daily.csv --days 10 --every-hours 0.1 --out out/teri
-  k2bone simulate --list-builtins")]
+  k2bone simulate --list-builtins"
+)]
 pub struct SimulateArgs {
     /// A built-in reference scenario (see --list-builtins); default `baseline` when no --doses.
     #[arg(long, value_name = "NAME")]
