@@ -113,3 +113,44 @@ fn bad_grids_are_refused() {
     assert!(s.run(&m, &[], &[-1.0, 2.0]).is_err());
     assert!(s.run(&m, &[], &[0.0, f64::NAN]).is_err());
 }
+
+#[test]
+fn a_blow_up_is_an_error_with_time_and_state_never_nan() {
+    // y' = 50 y grows past f64 range by t ≈ 14 h: the run must fail, saying when and where.
+    let m = ExponentialDecay {
+        k_per_h: -50.0,
+        y0: 1.0,
+    };
+    let err = Simulator::default()
+        .run(&m, &[], &grid(100.0, 1.0))
+        .unwrap_err();
+    let msg = err.to_string();
+    let t = match &err {
+        k2bone_sim::SimError::NonFinite { t_h, .. } | k2bone_sim::SimError::Solver { t_h, .. } => {
+            *t_h
+        }
+        other => panic!("unexpected error {other}"),
+    };
+    assert!(t > 5.0 && t < 16.0, "failed at {t} h: {msg}");
+    assert!(msg.contains("state there: y="), "{msg}");
+}
+
+#[test]
+fn step_budget_is_enforced() {
+    let m = OneCompartmentOral {
+        ka_per_h: 1.2,
+        ke_per_h: 0.1,
+        volume_l: 10.0,
+    };
+    let doses: Vec<_> = (0..50).map(|k| bolus(1.0 * k as f64, 1.0)).collect();
+    let err = Simulator {
+        max_steps: 20,
+        ..Default::default()
+    }
+    .run(&m, &doses, &grid(60.0, 1.0))
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("more than 20 solver steps"),
+        "{err}"
+    );
+}
