@@ -1,4 +1,7 @@
 //! Outputs of k2bone: tables, plots and reports. This crate only reads results; it never simulates.
 
 pub mod disclaimer;
+pub mod font;
+pub mod forest;
+pub mod funnel;
 pub mod timeseries;
