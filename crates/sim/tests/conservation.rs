@@ -151,3 +151,81 @@ fn amounts_stay_non_negative_in_every_reference_scenario() {
         }
     }
 }
+
+#[test]
+fn a_calcium_bolus_adds_exactly_its_absorbed_fraction_to_body_calcium() {
+    // 500 mg elemental Ca at t = 0 with diet intake off: body Ca + urine rises by
+    // 500 / 40.078 mmol × T85 (the oral fraction entering the gut pool, spec §6), then is conserved.
+    let model = NoIntake(CalciumBoneModel::default());
+    let doses =
+        parse_dose_table("time_h,drug,amount,unit\n0,calcium,500,mg\n", "t", &model).unwrap();
+    let tr = Simulator::default()
+        .run(&model, &doses, &grid(72.0, 1.0))
+        .unwrap();
+    let base = model.0.initial_state();
+    let base_total: f64 = ["P", "T", "Q", "Qbone", "UCA"]
+        .iter()
+        .map(|n| base[k2bone_physiology::StateId::from_name(n).unwrap().idx()])
+        .sum();
+    let added = 500.0 * model.0.dose_factor(k2bone_physiology::Drug::Calcium, &base);
+    assert!((added - 500.0 / 40.078 * 0.1499974).abs() < 1e-6, "{added}");
+    for i in 0..tr.times_h.len() {
+        let rel = (total_calcium(&tr, i) - (base_total + added)).abs() / base_total;
+        assert!(rel < 1e-9, "t = {} h: {rel:e}", tr.times_h[i]);
+    }
+    // The absorbed calcium raises serum calcium and suppresses PTH within hours.
+    let ca = tr.column("CaC").unwrap();
+    let pth = tr.column("PTHpm").unwrap();
+    assert!(
+        ca[4] > ca[0] + 0.01 && pth[4] < pth[0] * 0.95,
+        "Ca {} -> {}, PTH {} -> {}",
+        ca[0],
+        ca[4],
+        pth[0],
+        pth[4]
+    );
+}
+
+#[test]
+fn calcitriol_bolus_and_calcium_infusion_act_in_the_expected_direction() {
+    let m = CalciumBoneModel::default();
+    // 1 µg calcitriol: plasma calcitriol jumps by 1e6/416.64/14 ≈ 171 pM, then gut absorption rises.
+    let doses = parse_dose_table("time_h,drug,amount,unit\n0,calcitriol,1,ug\n", "t", &m).unwrap();
+    let tr = Simulator::default()
+        .run(&m, &doses, &grid(48.0, 1.0))
+        .unwrap();
+    let c = tr.column("calcitriol_pM").unwrap();
+    assert!((c[0] - 90.0 - 1e6 / 416.64 / 14.0).abs() < 1e-6, "{}", c[0]);
+    assert!(
+        tr.column("R").unwrap()[24] > 0.5,
+        "absorption capacity R rises with calcitriol"
+    );
+    // 1 g/day oral calcium as a 30-day infusion: more calcium absorbed, more in urine.
+    let doses = parse_dose_table(
+        "time_h,drug,amount,unit,dur_h\n0,calcium,30,g,720\n",
+        "t",
+        &m,
+    )
+    .unwrap();
+    let tr = Simulator::default()
+        .run(&m, &doses, &grid(1440.0, 24.0))
+        .unwrap();
+    let uca = tr.column("UCA").unwrap();
+    let base = Simulator::default()
+        .run(&m, &[], &grid(1440.0, 24.0))
+        .unwrap();
+    let uca0 = base.column("UCA").unwrap();
+    assert!(
+        uca[30] > uca0[30] + 1.0,
+        "urine Ca {} vs {}",
+        uca[30],
+        uca0[30]
+    );
+    // After the infusion stops, the extra urinary calcium per day returns to baseline.
+    let extra_late = (uca[60] - uca[59]) - (uca0[60] - uca0[59]);
+    let extra_during = (uca[20] - uca[19]) - (uca0[20] - uca0[19]);
+    assert!(
+        extra_late.abs() < 0.2 * extra_during,
+        "{extra_late} vs {extra_during}"
+    );
+}
