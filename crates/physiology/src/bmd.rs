@@ -1,8 +1,7 @@
 //! Bone mineral density by site (Peterson & Riggs 2012; spec §4.6, §7).
 //!
 //! Each site is an indirect-response state relative to its own baseline:
-//! $$ \dot{BMD} = k_{out} BMD_0 \Big(\frac{OB}{OB_0}\Big)^{\gamma_{OB}}
-//!    - k_{out} \Big(\frac{OC}{OC_0}\Big)^{\gamma_{OC}} BMD, $$
+//! $$ \dot{BMD} = k_{out} BMD_0 (OB/OB_0)^{\gamma_{OB}} - k_{out} (OC/OC_0)^{\gamma_{OC}} BMD, $$
 //! so formation follows osteoblasts (BSAP) and resorption osteoclasts (CTx), with site-specific
 //! time constants: lumbar spine ≈ 105 days (generic) or ≈ 287 days (denosumab calibration),
 //! femoral neck ≈ 20 years with a stronger osteoclast exponent.
