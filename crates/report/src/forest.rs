@@ -205,7 +205,7 @@ pub(crate) fn fmt_value(v: f64, log_scale: bool) -> String {
 pub(crate) fn ticks(lo: f64, hi: f64, log_scale: bool) -> Vec<(f64, String)> {
     if log_scale {
         let cands = [
-            0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0, 2.0, 4.0, 5.0, 10.0, 20.0, 50.0, 100.0,
+            0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0,
         ];
         let mut t: Vec<f64> = cands
             .iter()
