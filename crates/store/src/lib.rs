@@ -150,7 +150,10 @@ mod tests {
     #[test]
     fn fresh_database_is_at_latest_version_and_reopens() {
         let dir = tempfile::tempdir().unwrap();
-        let v = Store::open_in(dir.path()).unwrap().schema_version().unwrap();
+        let v = Store::open_in(dir.path())
+            .unwrap()
+            .schema_version()
+            .unwrap();
         assert_eq!(v, MIGRATIONS.len() as i64);
         // Reopening applies nothing new and keeps the version.
         let again = Store::open_in(dir.path()).unwrap();
