@@ -60,6 +60,9 @@ pub struct SimulateArgs {
     /// List the built-in scenarios and exit.
     #[arg(long)]
     list_builtins: bool,
+    /// Do not write the time-course figures (timecourse.svg and timecourse.png).
+    #[arg(long)]
+    no_plots: bool,
     /// Print nothing but errors.
     #[arg(long, short)]
     quiet: bool,
@@ -160,6 +163,20 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
     std::fs::write(&json_path, serde_json::to_string_pretty(&summary)? + "\n")
         .with_context(|| format!("cannot write {}", json_path.display()))?;
 
+    let mut written = vec![
+        csv_path.display().to_string(),
+        json_path.display().to_string(),
+    ];
+    if !args.no_plots {
+        let fig = figure(&label, &traj);
+        for ext in ["svg", "png"] {
+            let path = args.out.join(format!("timecourse.{ext}"));
+            k2bone_report::curves::curves(&fig, &path)
+                .with_context(|| format!("cannot draw {}", path.display()))?;
+            written.push(path.display().to_string());
+        }
+    }
+
     if !args.quiet {
         println!(
             "simulated `{label}`: {:.1} days, {} doses, {} solver steps in {:.1} ms",
@@ -176,7 +193,7 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
                 v[v.len() - 1]
             );
         }
-        println!("wrote {} and {}", csv_path.display(), json_path.display());
+        println!("wrote {}", written.join(", "));
         println!("\n{DISCLAIMER}");
     }
     Ok(())
@@ -278,9 +295,69 @@ fn summary(
         "solver": {"method": "BDF (diffsol), exact Jacobian by forward-mode AD", "rtol": args.rtol, "atol": args.atol, "stats": traj.stats},
         "end": end,
         "extremes": extremes,
-        "files": ["timeseries.csv", "summary.json"],
+        "files": if args.no_plots { json!(["timeseries.csv", "summary.json"]) } else { json!(["timeseries.csv", "summary.json", "timecourse.svg", "timecourse.png"]) },
         "disclaimer": DISCLAIMER,
     })
+}
+
+/// The figure: serum calcium, PTH, calcitriol, bone cells, BMD by site, and denosumab if dosed.
+fn figure(label: &str, traj: &Trajectory) -> k2bone_report::curves::CurvesFigure {
+    use k2bone_report::curves::{CurvesFigure, Panel, Series};
+    let col = |n: &str| traj.column(n).expect("known column").to_vec();
+    let pct = |n: &str| col(n).iter().map(|v| (v - 1.0) * 100.0).collect::<Vec<_>>();
+    let one = |title: &str, n: &str| Panel {
+        title: title.into(),
+        series: vec![Series {
+            label: n.into(),
+            values: col(n),
+        }],
+    };
+    let mut panels = vec![
+        one("Serum calcium CaC (mM)", "CaC"),
+        one("Plasma PTH PTHpm (pM)", "PTHpm"),
+        one("Plasma calcitriol (pM)", "calcitriol_pM"),
+        Panel {
+            title: "Bone cells (% of baseline)".into(),
+            series: vec![
+                Series {
+                    label: "osteoblasts OBchange (BSAP)".into(),
+                    values: col("OBchange"),
+                },
+                Series {
+                    label: "osteoclasts OCchange (CTx)".into(),
+                    values: col("OCchange"),
+                },
+            ],
+        },
+        Panel {
+            title: "BMD change from baseline (%)".into(),
+            series: vec![
+                Series {
+                    label: "lumbar spine (BMDls)".into(),
+                    values: pct("BMDls"),
+                },
+                Series {
+                    label: "lumbar spine, denosumab cal.".into(),
+                    values: col("BMDlsDENchange"),
+                },
+                Series {
+                    label: "femoral neck (BMDfn)".into(),
+                    values: pct("BMDfn"),
+                },
+            ],
+        },
+    ];
+    if col("DENCP").iter().any(|v| *v > 0.0) {
+        panels.push(one("Serum denosumab DENCP (ng/mL)", "DENCP"));
+    } else {
+        panels.push(one("Cumulative urinary calcium UCA (mmol)", "UCA"));
+    }
+    CurvesFigure {
+        title: format!("k2bone simulate: {label}"),
+        times_days: traj.times_h.iter().map(|t| t / 24.0).collect(),
+        panels,
+        footer: DISCLAIMER.into(),
+    }
 }
 
 fn argminmax(v: &[f64]) -> (usize, usize) {
