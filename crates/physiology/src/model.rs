@@ -172,14 +172,7 @@ impl CalciumBoneModel {
         dy: &mut [T],
     ) {
         debug_assert_eq!(y.len(), N_CORE);
-        let ctx = Ctx {
-            y,
-            p: &self.params,
-            d: &self.derived,
-            b: &self.baseline,
-            t_h,
-            oral_ca_mmol_per_h: inputs.oral_ca_mmol_per_h,
-        };
+        let ctx = self.ctx(t_h, y, inputs);
         let links = drugs::derivatives(&ctx, dy);
         calcium::derivatives(&ctx, dy);
         pth::derivatives(&ctx, links.teripkin_pmol_per_h, dy);
@@ -215,17 +208,21 @@ impl CalciumBoneModel {
         jac
     }
 
-    /// Calcium entering the body (gut pool) and leaving it (urine) at state `y`, mmol/h.
-    /// Total body calcium `P + T + Q + Qbone` changes by exactly their difference.
-    pub fn calcium_in_out(&self, t_h: f64, y: &[f64], inputs: &Inputs) -> (f64, f64) {
-        let ctx = Ctx {
+    fn ctx<'a, T>(&'a self, t_h: f64, y: &'a [T], inputs: &Inputs) -> Ctx<'a, T> {
+        Ctx {
             y,
             p: &self.params,
             d: &self.derived,
             b: &self.baseline,
             t_h,
             oral_ca_mmol_per_h: inputs.oral_ca_mmol_per_h,
-        };
+        }
+    }
+
+    /// Calcium entering the body (gut pool) and leaving it (urine) at state `y`, mmol/h.
+    /// Total body calcium `P + T + Q + Qbone` changes by exactly their difference.
+    pub fn calcium_in_out(&self, t_h: f64, y: &[f64], inputs: &Inputs) -> (f64, f64) {
+        let ctx = self.ctx(t_h, y, inputs);
         let mut dy = vec![0.0; N_CORE];
         let f = calcium::derivatives(&ctx, &mut dy);
         (f.oral_in, f.j27)
