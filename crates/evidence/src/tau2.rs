@@ -253,6 +253,96 @@ fn loglik(
     })
 }
 
+/// The Fisher-scoring step at `tau2` split into (numerator, denominator): the denominator is
+/// always positive, so the numerator is the estimating equation whose root is the estimate
+/// (the score of the (restricted) likelihood for ML/REML, Morris's equation for EB).
+fn scoring_step(
+    method: Tau2Method,
+    tau2: f64,
+    ymc: &[f64],
+    v: &[f64],
+    x: &Design,
+) -> Result<(f64, f64), EvidenceError> {
+    let (k, p) = (ymc.len(), x.p);
+    let kf = k as f64;
+    let w: Vec<f64> = v.iter().map(|vi| 1.0 / (vi + tau2)).collect();
+    let pm = x.projection(&w)?;
+    Ok(match method {
+        Tau2Method::ML => {
+            let py = mul_vec(&pm, ymc);
+            let sw: f64 = w.iter().sum();
+            let sw2: f64 = w.iter().map(|a| a * a).sum();
+            (py.iter().map(|a| a * a).sum::<f64>() - sw, sw2)
+        }
+        Tau2Method::REML => {
+            let py = mul_vec(&pm, ymc);
+            let tr_pp: f64 = pm.iter().map(|a| a * a).sum();
+            (py.iter().map(|a| a * a).sum::<f64>() - trace(&pm, k), tr_pp)
+        }
+        _ => {
+            let sw: f64 = w.iter().sum();
+            (quad(&pm, ymc) * kf / dfr(k, p) - kf, sw)
+        }
+    })
+}
+
+/// Fallback when Fisher scoring has not converged in [`MAXITER`] steps (it crawls when the
+/// optimum sits just above 0, or oscillates): the root of the estimating equation by Brent's
+/// method on a bracket. metafor stops with an error in this case and suggests more iterations;
+/// with `maxiter = 1000` it reaches the same root (checked in the tests).
+fn bracketed_root(
+    method: Tau2Method,
+    ymc: &[f64],
+    v: &[f64],
+    x: &Design,
+) -> Result<f64, EvidenceError> {
+    let g = |t: f64| scoring_step(method, t, ymc, v, x).map(|(num, _)| num);
+    let g0 = g(0.0)?;
+    if g0 <= 0.0 {
+        return Ok(0.0);
+    }
+    let n = ymc.len() as f64;
+    let mean = ymc.iter().sum::<f64>() / n;
+    let spread = ymc.iter().map(|y| (y - mean).powi(2)).sum::<f64>() / n;
+    let mut hi = spread.max(v.iter().cloned().fold(0.0, f64::max)).max(1e-8);
+    let mut ghi = g(hi)?;
+    let mut doublings = 0;
+    while ghi > 0.0 {
+        hi *= 2.0;
+        ghi = g(hi)?;
+        doublings += 1;
+        if doublings > 200 || !ghi.is_finite() {
+            return Err(EvidenceError::Numerical(format!(
+                "{method}: the estimating equation for tau2 has no root below {hi:e}; try another method"
+            )));
+        }
+    }
+    let mut failure = None;
+    let root = zeroin(
+        |t| match g(t) {
+            Ok(val) => val,
+            Err(e) => {
+                failure.get_or_insert(e);
+                0.0
+            }
+        },
+        0.0,
+        hi,
+        g0,
+        ghi,
+        1e-12,
+        1000,
+    );
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    root.ok_or_else(|| {
+        EvidenceError::Numerical(format!(
+            "{method}: neither Fisher scoring nor a bracketed root search converged; try another method"
+        ))
+    })
+}
+
 fn fisher_scoring(
     method: Tau2Method,
     ymc: &[f64],
@@ -268,25 +358,8 @@ fn fisher_scoring(
     while change > THRESHOLD {
         iter += 1;
         let old = tau2;
-        let w: Vec<f64> = v.iter().map(|vi| 1.0 / (vi + tau2)).collect();
-        let pm = x.projection(&w)?;
-        let mut adj = match method {
-            Tau2Method::ML => {
-                let py = mul_vec(&pm, ymc);
-                let sw: f64 = w.iter().sum();
-                let sw2: f64 = w.iter().map(|a| a * a).sum();
-                (py.iter().map(|a| a * a).sum::<f64>() - sw) / sw2
-            }
-            Tau2Method::REML => {
-                let py = mul_vec(&pm, ymc);
-                let tr_pp: f64 = pm.iter().map(|a| a * a).sum();
-                (py.iter().map(|a| a * a).sum::<f64>() - trace(&pm, k)) / tr_pp
-            }
-            _ => {
-                let sw: f64 = w.iter().sum();
-                (quad(&pm, ymc) * kf / dfr(k, p) - kf) / sw
-            }
-        };
+        let (num, den) = scoring_step(method, tau2, ymc, v, x)?;
+        let mut adj = num / den;
         if adj.is_nan() {
             adj = 0.0;
         }
@@ -295,10 +368,9 @@ fn fisher_scoring(
         }
         tau2 += adj;
         change = (old - tau2).abs();
-        if iter > MAXITER {
-            return Err(EvidenceError::Numerical(format!(
-                "{method}: Fisher scoring did not converge in {MAXITER} iterations; try another method"
-            )));
+        if iter >= MAXITER && change > THRESHOLD {
+            tau2 = bracketed_root(method, ymc, v, x)?;
+            break;
         }
     }
     if matches!(method, Tau2Method::ML | Tau2Method::REML) && v.iter().all(|vi| *vi > 0.0) {

@@ -96,3 +96,26 @@ proptest! {
         }
     }
 }
+
+/// A case found by proptest where Fisher scoring crawls towards τ² ≈ 0 and metafor 3.8-1 stops
+/// with "Fisher scoring algorithm did not converge". We fall back to a bracketed root of the
+/// REML score. Reference: metafor with `control = list(maxiter = 10000, threshold = 1e-12)`
+/// gives τ² = 6.64e-14, estimate 0.0676871516392, se 0.279398987877.
+#[test]
+fn reml_converges_where_fisher_scoring_crawls() {
+    let data = [
+        (0.18723941922398693, 0.11767477275685562),
+        (0.04344135557251189, 0.452922216693231),
+        (1.1038504195561483, 0.9264361640685694),
+        (-1.9629226943916849, 0.975849834777252),
+    ];
+    let es: Vec<EffectSize> = data
+        .iter()
+        .enumerate()
+        .map(|(i, (y, v))| EffectSize::new(format!("s{i}"), *y, *v))
+        .collect();
+    let f = fit(&es, &opts(Tau2Method::REML, Test::Z)).unwrap();
+    assert!(f.tau2 < 1e-8, "tau2 = {}", f.tau2);
+    assert!((f.estimate - 0.0676871516392).abs() < 1e-9, "{}", f.estimate);
+    assert!((f.se - 0.279398987877).abs() < 1e-9, "{}", f.se);
+}
