@@ -1,0 +1,1 @@
+-- 0001: the clinical-trial database of the evidence engine (issue 5). Owned by crates/evidence.

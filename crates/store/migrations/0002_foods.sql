@@ -1,0 +1,1 @@
+-- 0002: the food-composition database of the diet module (issue 6). Owned by crates/diet.
