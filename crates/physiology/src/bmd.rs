@@ -7,19 +7,21 @@
 //! femoral neck ≈ 20 years with a stronger osteoclast exponent.
 
 use crate::model::Ctx;
+use crate::remodeling::RateEffects;
 use crate::scalar::Scalar;
 use crate::states::StateId as S;
 
-pub(crate) fn derivatives<T: Scalar>(x: &Ctx<'_, T>, dy: &mut [T]) {
+pub(crate) fn derivatives<T: Scalar>(x: &Ctx<'_, T>, effects: &RateEffects<T>, dy: &mut [T]) {
     let b = &x.p.bmd;
     let d = x.d;
     let ob_rel = x.ob() / d.OB0;
     let oc_rel = x.s(S::OC) / x.b0(S::OC);
     let formation = ob_rel.powf(b.gamOB);
+    let formation_ls = formation * effects.bmd_formation_ls;
     dy[S::BMDls.idx()] =
-        formation * d.kinBMDls - oc_rel.powf(b.gamOCls) * x.s(S::BMDls) * b.koutBMDls;
-    dy[S::BMDlsDEN.idx()] =
-        formation * d.kinBMDlsDEN - oc_rel.powf(b.gamOClsDEN) * x.s(S::BMDlsDEN) * b.koutBMDlsDEN;
-    dy[S::BMDfn.idx()] =
-        formation * d.kinBMDfn - oc_rel.powf(b.gamOCfnBAS) * x.s(S::BMDfn) * b.koutBMDfnBAS;
+        formation_ls * d.kinBMDls - oc_rel.powf(b.gamOCls) * x.s(S::BMDls) * b.koutBMDls;
+    dy[S::BMDlsDEN.idx()] = formation_ls * d.kinBMDlsDEN
+        - oc_rel.powf(b.gamOClsDEN) * x.s(S::BMDlsDEN) * b.koutBMDlsDEN;
+    dy[S::BMDfn.idx()] = formation * effects.bmd_formation_fn * d.kinBMDfn
+        - oc_rel.powf(b.gamOCfnBAS) * x.s(S::BMDfn) * b.koutBMDfnBAS;
 }

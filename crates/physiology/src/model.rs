@@ -175,9 +175,14 @@ impl CalciumBoneModel {
         let ctx = self.ctx(t_h, y, inputs);
         let links = drugs::derivatives(&ctx, dy);
         calcium::derivatives(&ctx, dy);
-        pth::derivatives(&ctx, links.teripkin_pmol_per_h, dy);
+        pth::derivatives(
+            &ctx,
+            links.teripkin_pmol_per_h,
+            effects.calcitriol_synthesis,
+            dy,
+        );
         remodeling::derivatives(&ctx, links.denmol_pm, effects, dy);
-        bmd::derivatives(&ctx, dy);
+        bmd::derivatives(&ctx, effects, dy);
         for (d, r) in dy.iter_mut().zip(&inputs.rates) {
             if *r != 0.0 {
                 *d += *r;

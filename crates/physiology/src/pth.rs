@@ -9,7 +9,13 @@ use crate::model::Ctx;
 use crate::scalar::{c, hill, Scalar};
 use crate::states::StateId as S;
 
-pub(crate) fn derivatives<T: Scalar>(x: &Ctx<'_, T>, teripkin: T, dy: &mut [T]) {
+/// `synthesis_effect` multiplies 1-α-hydroxylase synthesis (1 in the core model).
+pub(crate) fn derivatives<T: Scalar>(
+    x: &Ctx<'_, T>,
+    teripkin: T,
+    synthesis_effect: T,
+    dy: &mut [T],
+) {
     let pv = &x.p.pth_vitd;
     let ph = &x.p.phosphate;
     let d = x.d;
@@ -50,7 +56,7 @@ pub(crate) fn derivatives<T: Scalar>(x: &Ctx<'_, T>, teripkin: T, dy: &mut [T]) 
     };
     let pth_g = pth_conc.powf(pv.AlphOHgam);
     let t68 = pth_g * d.T66 / (po4_inh_pth * pv.T67.powf(pv.AlphOHgam) + pth_g);
-    let se = t68 * phos_effect * pv.T65;
+    let se = t68 * phos_effect * pv.T65 * synthesis_effect;
 
     dy[S::PTH.idx()] = spth - x.s(S::PTH) * pv.kout + teripkin;
     dy[S::S.idx()] = (c::<T>(1.0) - s) * t76 - s * t75;

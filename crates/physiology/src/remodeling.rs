@@ -18,6 +18,12 @@ pub struct RateEffects<T> {
     pub ob_formation: T,
     /// Multiplies osteoclast production `kinOC2` (osteoclast formation).
     pub oc_formation: T,
+    /// Multiplies 1-α-hydroxylase synthesis `SE` (calcitriol production; vitamin D substrate).
+    pub calcitriol_synthesis: T,
+    /// Multiplies the formation term of lumbar-spine BMD (`BMDls`, `BMDlsDEN`).
+    pub bmd_formation_ls: T,
+    /// Multiplies the formation term of femoral-neck BMD (`BMDfn`).
+    pub bmd_formation_fn: T,
 }
 
 impl<T: Scalar> RateEffects<T> {
@@ -26,6 +32,9 @@ impl<T: Scalar> RateEffects<T> {
         RateEffects {
             ob_formation: c(1.0),
             oc_formation: c(1.0),
+            calcitriol_synthesis: c(1.0),
+            bmd_formation_ls: c(1.0),
+            bmd_formation_fn: c(1.0),
         }
     }
 }
