@@ -116,6 +116,10 @@ fn reml_converges_where_fisher_scoring_crawls() {
         .collect();
     let f = fit(&es, &opts(Tau2Method::REML, Test::Z)).unwrap();
     assert!(f.tau2 < 1e-8, "tau2 = {}", f.tau2);
-    assert!((f.estimate - 0.0676871516392).abs() < 1e-9, "{}", f.estimate);
+    assert!(
+        (f.estimate - 0.0676871516392).abs() < 1e-9,
+        "{}",
+        f.estimate
+    );
     assert!((f.se - 0.279398987877).abs() < 1e-9, "{}", f.se);
 }

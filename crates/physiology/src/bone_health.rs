@@ -48,7 +48,11 @@ pub const EXT_STATES: [(&str, &str, &str); 10] = [
     ("MK4_plasma", "nmol", "MK-4 in plasma"),
     ("MK7_gut", "nmol", "MK-7 in the gut"),
     ("MK7_plasma", "nmol", "MK-7 in plasma"),
-    ("K_status", "nM", "extrahepatic vitamin K status (K1-equivalents)"),
+    (
+        "K_status",
+        "nM",
+        "extrahepatic vitamin K status (K1-equivalents)",
+    ),
     ("D3_pool", "ug", "oral vitamin D3 awaiting 25-hydroxylation"),
     ("D25", "nmol/L", "serum 25-hydroxyvitamin D"),
     ("CI", "index", "vascular calcification index (1 at start)"),
@@ -96,15 +100,20 @@ pub struct BoneHealthModel {
 
 impl Default for BoneHealthModel {
     fn default() -> Self {
-        BoneHealthModel::new(CalciumBoneModel::default(), KParamFile::shipped().params, Person::default())
-            .expect("shipped parameters are valid")
+        BoneHealthModel::new(
+            CalciumBoneModel::default(),
+            KParamFile::shipped().params,
+            Person::default(),
+        )
+        .expect("shipped parameters are valid")
     }
 }
 
 impl BoneHealthModel {
     pub fn new(core: CalciumBoneModel, k: KParams, person: Person) -> Result<Self, ModelError> {
         k.validate()?;
-        if !(person.d25_nmol_l.is_finite() && person.d25_nmol_l > 0.0 && person.d25_nmol_l <= 500.0) {
+        if !(person.d25_nmol_l.is_finite() && person.d25_nmol_l > 0.0 && person.d25_nmol_l <= 500.0)
+        {
             return Err(ModelError::BadValue {
                 name: "person.d25_nmol_l".into(),
                 value: person.d25_nmol_l,
@@ -129,7 +138,13 @@ impl BoneHealthModel {
             f_mgp: carb::mgp_fraction(&k, k_ex_nm),
             caxp: b[S::P.idx()] / v1 * (b[S::ECCPhos.idx()] / v1),
         };
-        Ok(BoneHealthModel { core, k, person, pk, base })
+        Ok(BoneHealthModel {
+            core,
+            k,
+            person,
+            pk,
+            base,
+        })
     }
 
     pub fn core(&self) -> &CalciumBoneModel {
@@ -220,7 +235,8 @@ impl BoneHealthModel {
             oral_ca_mmol_per_h: inputs.oral_ca_mmol_per_h,
             rates: Vec::new(),
         };
-        self.core.rhs_generic(t_h, core_y, &core_inputs, &effects, core_dy);
+        self.core
+            .rhs_generic(t_h, core_y, &core_inputs, &effects, core_dy);
         // Calcification.
         let v1 = self.core.params().calcium.V1;
         let caxp_rel = core_y[S::P.idx()] / v1 * (core_y[S::ECCPhos.idx()] / v1) / self.base.caxp;

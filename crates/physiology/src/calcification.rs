@@ -15,5 +15,7 @@ pub const HOURS_PER_YEAR: f64 = 8760.0;
 /// d(CI)/dt per hour.
 pub fn derivative<T: Scalar>(p: &KParams, caxp_rel: T, f_mgp: T, f_mgp0: f64) -> T {
     let uc_rel = (f_mgp * -1.0 + 1.0) / (1.0 - f_mgp0);
-    caxp_rel.powf(p.ci_caxp_gamma) * uc_rel.powf(p.ci_mgp_gamma) * (p.ci_growth_per_year / HOURS_PER_YEAR)
+    caxp_rel.powf(p.ci_caxp_gamma)
+        * uc_rel.powf(p.ci_mgp_gamma)
+        * (p.ci_growth_per_year / HOURS_PER_YEAR)
 }

@@ -8,20 +8,76 @@ use crate::states::StateId as S;
 
 /// The extension's outputs, written after the core's [`OUTPUTS`].
 pub const EXT_OUTPUTS: &[OutputInfo] = &[
-    OutputInfo { name: "K1_ng_mL", unit: "ng/mL", meaning: "serum phylloquinone" },
-    OutputInfo { name: "MK4_ng_mL", unit: "ng/mL", meaning: "serum MK-4" },
-    OutputInfo { name: "MK7_ng_mL", unit: "ng/mL", meaning: "serum MK-7" },
-    OutputInfo { name: "OC_carboxylated_fraction", unit: "-", meaning: "carboxylated fraction of osteocalcin" },
-    OutputInfo { name: "OC_total_pct_change", unit: "%", meaning: "total osteocalcin, change from baseline" },
-    OutputInfo { name: "ucOC_pct_change", unit: "%", meaning: "uncarboxylated osteocalcin, change from baseline" },
-    OutputInfo { name: "ucOC_cOC_ratio", unit: "-", meaning: "ucOC/cOC" },
-    OutputInfo { name: "ucOC_cOC_pct_change", unit: "%", meaning: "ucOC/cOC, change from baseline" },
-    OutputInfo { name: "dp_ucMGP_pct_change", unit: "%", meaning: "dephospho-uncarboxylated MGP, change from baseline" },
-    OutputInfo { name: "hepatic_carboxylation_pct", unit: "%", meaning: "carboxylated fraction of hepatic (clotting) proteins" },
-    OutputInfo { name: "calcitriol_synthesis_factor", unit: "-", meaning: "25(OH)D substrate effect on calcitriol synthesis" },
-    OutputInfo { name: "calcification_index_pct_change", unit: "%", meaning: "vascular calcification index, change from start" },
-    OutputInfo { name: "bmd_lumbar_pct_change", unit: "%", meaning: "lumbar spine BMD, change from baseline" },
-    OutputInfo { name: "bmd_femoral_neck_pct_change", unit: "%", meaning: "femoral neck BMD, change from baseline" },
+    OutputInfo {
+        name: "K1_ng_mL",
+        unit: "ng/mL",
+        meaning: "serum phylloquinone",
+    },
+    OutputInfo {
+        name: "MK4_ng_mL",
+        unit: "ng/mL",
+        meaning: "serum MK-4",
+    },
+    OutputInfo {
+        name: "MK7_ng_mL",
+        unit: "ng/mL",
+        meaning: "serum MK-7",
+    },
+    OutputInfo {
+        name: "OC_carboxylated_fraction",
+        unit: "-",
+        meaning: "carboxylated fraction of osteocalcin",
+    },
+    OutputInfo {
+        name: "OC_total_pct_change",
+        unit: "%",
+        meaning: "total osteocalcin, change from baseline",
+    },
+    OutputInfo {
+        name: "ucOC_pct_change",
+        unit: "%",
+        meaning: "uncarboxylated osteocalcin, change from baseline",
+    },
+    OutputInfo {
+        name: "ucOC_cOC_ratio",
+        unit: "-",
+        meaning: "ucOC/cOC",
+    },
+    OutputInfo {
+        name: "ucOC_cOC_pct_change",
+        unit: "%",
+        meaning: "ucOC/cOC, change from baseline",
+    },
+    OutputInfo {
+        name: "dp_ucMGP_pct_change",
+        unit: "%",
+        meaning: "dephospho-uncarboxylated MGP, change from baseline",
+    },
+    OutputInfo {
+        name: "hepatic_carboxylation_pct",
+        unit: "%",
+        meaning: "carboxylated fraction of hepatic (clotting) proteins",
+    },
+    OutputInfo {
+        name: "calcitriol_synthesis_factor",
+        unit: "-",
+        meaning: "25(OH)D substrate effect on calcitriol synthesis",
+    },
+    OutputInfo {
+        name: "calcification_index_pct_change",
+        unit: "%",
+        meaning: "vascular calcification index, change from start",
+    },
+    OutputInfo {
+        name: "bmd_lumbar_pct_change",
+        unit: "%",
+        meaning: "lumbar spine BMD, change from baseline",
+    },
+    OutputInfo {
+        name: "bmd_femoral_neck_pct_change",
+        unit: "%",
+        meaning: "femoral neck BMD, change from baseline",
+    },
 ];
 
 impl BoneHealthModel {

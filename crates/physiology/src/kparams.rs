@@ -202,7 +202,10 @@ impl KParams {
             ("vitamin_d.d25_half_life_h", self.d25_half_life_h),
             ("vitamin_d.d25_per_ug_day", self.d25_per_ug_day),
             ("vitamin_d.d3_saturation_ug_day", self.d3_saturation_ug_day),
-            ("vitamin_d.calcitriol_d25_km_nmol_l", self.calcitriol_d25_km_nmol_l),
+            (
+                "vitamin_d.calcitriol_d25_km_nmol_l",
+                self.calcitriol_d25_km_nmol_l,
+            ),
             ("vitamin_d.d25_reference_nmol_l", self.d25_reference_nmol_l),
         ];
         for (name, v) in positive {
@@ -220,7 +223,10 @@ impl KParams {
             ("status.w_k1", self.w_k1),
             ("status.w_mk4", self.w_mk4),
             ("status.w_mk7", self.w_mk7),
-            ("carboxylation.oc_calcitriol_gamma", self.oc_calcitriol_gamma),
+            (
+                "carboxylation.oc_calcitriol_gamma",
+                self.oc_calcitriol_gamma,
+            ),
             ("bone.ob_emax", self.ob_emax),
             ("bone.w_site_ls", self.w_site_ls),
             ("bone.w_site_fn", self.w_site_fn),
@@ -273,8 +279,13 @@ mod tests {
     #[test]
     fn unknown_and_bad_values_are_named() {
         let text = SHIPPED_K_PARAMS_TOML.replace("ke0_per_h =", "ke0_per_hour =");
-        let e = KParamFile::from_toml_str(&text, "f.toml").unwrap_err().to_string();
-        assert!(e.contains("status.ke0_per_hour") && e.contains("did you mean"), "{e}");
+        let e = KParamFile::from_toml_str(&text, "f.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("status.ke0_per_hour") && e.contains("did you mean"),
+            "{e}"
+        );
         let mut p = KParamFile::shipped().params;
         let e = p.set("pk.mk7_kel_per_h", -1.0).unwrap_err().to_string();
         assert!(e.contains("pk.mk7_kel_per_h") && e.contains("> 0"), "{e}");

@@ -40,12 +40,16 @@ mod pth;
 mod remodeling;
 mod scalar;
 mod states;
+mod supplements;
 pub mod vitamin_d;
 
 pub use bone_health::{BoneHealthModel, ExtBaseline, ExtState, Person, EXT_STATES, N_FULL};
 pub use ext_outputs::EXT_OUTPUTS;
-pub use kparams::{KParamFile, KParams, ParamEntry, ParamKind, K_PARAM_NAMES, SHIPPED_K_PARAMS_TOML};
+pub use kparams::{
+    KParamFile, KParams, ParamEntry, ParamKind, K_PARAM_NAMES, SHIPPED_K_PARAMS_TOML,
+};
 pub use pk::{Vehicle, VitamerPk, PK_VITAMERS};
+pub use supplements::Agent;
 
 pub use derived::{Baseline, Derived};
 pub use dosing::{DoseError, Drug, CALCITRIOL_G_PER_MOL, CALCIUM_G_PER_MOL};

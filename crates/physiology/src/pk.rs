@@ -65,8 +65,18 @@ impl VitamerPk {
     pub fn of(vitamer: Vitamer, p: &KParams) -> VitamerPk {
         let (ka, kel, v, c0_ng_ml) = match vitamer {
             Vitamer::K1 => (p.k1_ka_per_h, p.k1_kel_per_h, p.k1_v_l, p.k1_baseline_ng_ml),
-            Vitamer::Mk4 => (p.mk4_ka_per_h, p.mk4_kel_per_h, p.mk4_v_l, p.mk4_baseline_ng_ml),
-            Vitamer::Mk7 => (p.mk7_ka_per_h, p.mk7_kel_per_h, p.mk7_v_l, p.mk7_baseline_ng_ml),
+            Vitamer::Mk4 => (
+                p.mk4_ka_per_h,
+                p.mk4_kel_per_h,
+                p.mk4_v_l,
+                p.mk4_baseline_ng_ml,
+            ),
+            Vitamer::Mk7 => (
+                p.mk7_ka_per_h,
+                p.mk7_kel_per_h,
+                p.mk7_v_l,
+                p.mk7_baseline_ng_ml,
+            ),
             other => panic!("{other} has no PK compartments in the model (only K1, MK-4, MK-7)"),
         };
         let mw = vitamer.molar_mass_g_per_mol();
@@ -100,7 +110,13 @@ impl VitamerPk {
     }
 
     /// Writes d(gut)/dt and d(plasma)/dt; returns the plasma level in nM.
-    pub(crate) fn derivatives<T: Scalar>(&self, gut: T, plasma: T, d_gut: &mut T, d_plasma: &mut T) -> T {
+    pub(crate) fn derivatives<T: Scalar>(
+        &self,
+        gut: T,
+        plasma: T,
+        d_gut: &mut T,
+        d_plasma: &mut T,
+    ) -> T {
         let absorption = gut * self.ka_per_h;
         *d_gut = -absorption + self.background_nmol_per_h();
         *d_plasma = absorption - plasma * self.kel_per_h;

@@ -16,7 +16,8 @@ pub fn derivatives<T: Scalar>(p: &KParams, d3_ug: T, d25_nmol_l: T, d25_0: f64) 
     let conversion = d3_ug * p.d3_conversion_per_h;
     let j_ug_day = conversion * 24.0;
     let k25 = std::f64::consts::LN_2 / p.d25_half_life_h;
-    let production = j_ug_day / (j_ug_day / p.d3_saturation_ug_day + 1.0) * (p.d25_per_ug_day * k25);
+    let production =
+        j_ug_day / (j_ug_day / p.d3_saturation_ug_day + 1.0) * (p.d25_per_ug_day * k25);
     let d_d25 = (d25_nmol_l * -1.0 + d25_0) * k25 + production;
     (-conversion, d_d25)
 }

@@ -75,3 +75,57 @@ impl OdeModel for CalciumBoneModel {
         Ok((d, a))
     }
 }
+
+impl OdeModel for k2bone_physiology::BoneHealthModel {
+    type Drug = k2bone_physiology::Agent;
+    type Inputs = Inputs;
+
+    fn n_states(&self) -> usize {
+        k2bone_physiology::N_FULL
+    }
+    fn state_names(&self) -> Vec<&'static str> {
+        STATES
+            .iter()
+            .map(|s| s.name)
+            .chain(k2bone_physiology::EXT_STATES.iter().map(|s| s.0))
+            .collect()
+    }
+    fn output_names(&self) -> Vec<(&'static str, &'static str)> {
+        OUTPUTS
+            .iter()
+            .chain(k2bone_physiology::EXT_OUTPUTS)
+            .map(|o| (o.name, o.unit))
+            .collect()
+    }
+    fn initial_state(&self) -> Vec<f64> {
+        k2bone_physiology::BoneHealthModel::initial_state(self)
+    }
+    fn default_inputs(&self) -> Inputs {
+        k2bone_physiology::BoneHealthModel::default_inputs(self)
+    }
+    fn rhs(&self, t_h: f64, y: &[f64], inputs: &Inputs, dy: &mut [f64]) {
+        k2bone_physiology::BoneHealthModel::rhs(self, t_h, y, inputs, dy)
+    }
+    fn jvp(&self, t_h: f64, y: &[f64], v: &[f64], inputs: &Inputs, out: &mut [f64]) {
+        k2bone_physiology::BoneHealthModel::jvp(self, t_h, y, v, inputs, out)
+    }
+    fn outputs(&self, y: &[f64], out: &mut [f64]) {
+        k2bone_physiology::BoneHealthModel::outputs(self, y, out)
+    }
+    fn apply_bolus(&self, agent: Self::Drug, amount: f64, y: &mut [f64]) {
+        k2bone_physiology::BoneHealthModel::apply_bolus(self, agent, amount, y)
+    }
+    fn add_infusion(&self, agent: Self::Drug, rate_per_h: f64, inputs: &mut Inputs) {
+        k2bone_physiology::BoneHealthModel::add_infusion(self, agent, rate_per_h, inputs)
+    }
+    fn resolve_dose(
+        &self,
+        drug: &str,
+        amount: f64,
+        unit: &str,
+    ) -> Result<(Self::Drug, f64), String> {
+        let a = k2bone_physiology::Agent::parse(drug).map_err(|e| e.to_string())?;
+        let x = a.to_canonical(amount, unit).map_err(|e| e.to_string())?;
+        Ok((a, x))
+    }
+}

@@ -12,8 +12,14 @@ use rusqlite::Connection;
 /// Each feature owns its own file: add new ones at the end, never edit a shipped one.
 const MIGRATIONS: &[(&str, &str)] = &[
     // (file name, SQL)
-    ("0001_trials.sql", include_str!("../migrations/0001_trials.sql")),
-    ("0002_foods.sql", include_str!("../migrations/0002_foods.sql")),
+    (
+        "0001_trials.sql",
+        include_str!("../migrations/0001_trials.sql"),
+    ),
+    (
+        "0002_foods.sql",
+        include_str!("../migrations/0002_foods.sql"),
+    ),
 ];
 
 /// Errors from opening or migrating the store.

@@ -62,7 +62,9 @@ pub struct Dose {
 /// Why an amount could not be read or converted.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum UnitError {
-    #[error("'{text}' is not an amount with a unit; write e.g. \"180 ug\", \"45 mg\", \"1000 IU\"")]
+    #[error(
+        "'{text}' is not an amount with a unit; write e.g. \"180 ug\", \"45 mg\", \"1000 IU\""
+    )]
     Malformed { text: String },
     #[error("unknown unit '{unit}' in '{text}'; accepted: {}", DoseUnit::ACCEPTED)]
     UnknownUnit { text: String, unit: String },
@@ -178,10 +180,22 @@ mod tests {
 
     #[test]
     fn refuses_bad_amounts() {
-        assert!(matches!("-5 ug".parse::<Dose>(), Err(UnitError::OutOfRange { .. })));
-        assert!(matches!("ug".parse::<Dose>(), Err(UnitError::Malformed { .. })));
-        assert!(matches!("180".parse::<Dose>(), Err(UnitError::Malformed { .. })));
-        assert!(matches!("NaN ug".parse::<Dose>(), Err(UnitError::Malformed { .. })));
+        assert!(matches!(
+            "-5 ug".parse::<Dose>(),
+            Err(UnitError::OutOfRange { .. })
+        ));
+        assert!(matches!(
+            "ug".parse::<Dose>(),
+            Err(UnitError::Malformed { .. })
+        ));
+        assert!(matches!(
+            "180".parse::<Dose>(),
+            Err(UnitError::Malformed { .. })
+        ));
+        assert!(matches!(
+            "NaN ug".parse::<Dose>(),
+            Err(UnitError::Malformed { .. })
+        ));
         let e = "180 furlongs".parse::<Dose>().unwrap_err();
         assert!(e.to_string().contains("furlongs") && e.to_string().contains("mcg"));
         let iu = "1000 IU".parse::<Dose>().unwrap();
