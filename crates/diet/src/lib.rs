@@ -5,13 +5,30 @@
 //! |---|---|---|
 //! | a food name | [`FoodDb::search`], [`FoodDb::resolve`] | the food, its µg/100 g per vitamer with sources |
 //! | a CSV of your own foods | [`import::add_foods_csv`] | foods added in one transaction, or every bad cell named |
+//! | a diet log (CSV or TOML) | [`log::read_log`] then [`report::build`] | µg per day and vitamer, mean, SD, swings, contributors, references, safety flags |
+//! | a K2 target | [`plan::suggest`] | the fewest grams of allowed foods that reach it, or why none can |
+//! | a person and a log | [`safety::check`] | the flags of the one rules table [`safety::RULES`] |
+//! | a log or plan for the model | [`link::from_log`], [`link::from_plan`] | per-vitamer dose events per meal |
 //!
 //! A vitamer a food was not analysed for is *not measured* (`None`, SQL NULL), never 0.
+//!
+//! ```
+//! let mut store = k2bone_store::Store::in_memory().unwrap();
+//! let db = k2bone_diet::FoodDb::open(&mut store).unwrap();
+//! let natto = db.resolve("natto").unwrap();
+//! let mk7 = natto.ug_per_100g(k2bone_diet::Nutrient::Vitamer(k2bone_units::Vitamer::Mk7));
+//! assert_eq!(mk7, Some(1000.0)); // NIH ODS: 850 ug per 85 g
+//! ```
 
 pub mod error;
 pub mod foods;
 pub mod import;
+pub mod link;
+pub mod log;
 pub mod nutrient;
+pub mod plan;
+pub mod report;
+pub mod safety;
 pub mod search;
 pub mod seed;
 

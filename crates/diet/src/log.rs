@@ -1,0 +1,476 @@
+//! Diet logs: what was eaten, per day, turned into µg of each vitamer.
+//!
+//! Two formats. CSV with `day,food,grams` or `day,food,portions` (both columns may be present, one
+//! filled per row), optional `meal` (`breakfast`, `lunch`, `snack`, `dinner` or `HH:MM`) and
+//! `dose` for supplement rows (`food` = `supplement:mk7`, `dose` = `180 ug`). TOML meal plans:
+//!
+//! ```toml
+//! [[days]]
+//! day = "Mon"
+//! items = [ { food = "natto", grams = 50, meal = "breakfast" },
+//!           { food = "supplement:mk7", dose = "180 ug" } ]
+//! ```
+//!
+//! Intake of a food = grams × µg/100 g ÷ 100 for each vitamer measured in it. Days keep their order
+//! of first appearance. Unknown foods are errors listing the nearest names (or, with
+//! `skip_unknown`, are listed in the report); nothing is dropped silently.
+
+use std::path::Path;
+
+use k2bone_units::{Dose, Substance, Vitamer};
+
+use crate::error::{DietError, FieldError, UnknownFood};
+use crate::foods::FoodDb;
+use crate::nutrient::{Intake, Nutrient};
+
+/// Accepted grams of one food in one row, g (exclusive lower bound).
+pub const GRAMS_RANGE: (f64, f64) = (0.0, 2_000.0);
+/// Accepted portions of one food in one row.
+pub const PORTIONS_RANGE: (f64, f64) = (0.0, 20.0);
+/// Accepted supplement dose in one row, µg (100 mg; the MK-4 trials used 45 mg/day).
+pub const DOSE_RANGE_UG: (f64, f64) = (0.0, 100_000.0);
+/// Hour of the day for named meals and for rows with no meal (named assumption A-diet-5).
+pub const MEAL_HOURS: [(&str, f64); 4] = [
+    ("breakfast", 8.0),
+    ("lunch", 13.0),
+    ("snack", 16.0),
+    ("dinner", 19.0),
+];
+/// Hour used when a row names no meal (assumption A-diet-5).
+pub const DEFAULT_HOUR: f64 = 12.0;
+
+/// One food eaten.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct LogEntry {
+    pub line: usize,
+    pub day: String,
+    pub hour: f64,
+    pub food_id: i64,
+    pub food: String,
+    pub grams: f64,
+}
+
+/// One supplement taken.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SupplementEntry {
+    pub line: usize,
+    pub day: String,
+    pub hour: f64,
+    pub vitamer: Vitamer,
+    pub ug: f64,
+}
+
+/// A parsed diet log.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DietLog {
+    pub file: String,
+    /// Day labels in order of first appearance.
+    pub days: Vec<String>,
+    pub entries: Vec<LogEntry>,
+    pub supplements: Vec<SupplementEntry>,
+    /// Foods not found (only when `skip_unknown`; otherwise they are an error).
+    pub unknown: Vec<UnknownFood>,
+}
+
+/// One day's intake: from foods, from supplements, and per food.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DayIntake {
+    pub day: String,
+    pub grams: f64,
+    pub foods: Intake,
+    pub supplements: Intake,
+    /// (food name, grams, intake) per log row.
+    pub contributions: Vec<(String, f64, Intake)>,
+}
+
+impl DayIntake {
+    /// Foods plus supplements.
+    pub fn total(&self) -> Intake {
+        let mut t = self.foods.clone();
+        t.add_all(&self.supplements);
+        t
+    }
+}
+
+/// One raw row, before the food is looked up.
+struct RawRow {
+    line: usize,
+    day: String,
+    food: String,
+    grams: Option<String>,
+    portions: Option<String>,
+    meal: Option<String>,
+    dose: Option<String>,
+}
+
+/// Reads a log file: `.toml` is a meal plan, anything else CSV.
+pub fn read_log(db: &FoodDb, path: &Path, skip_unknown: bool) -> Result<DietLog, DietError> {
+    let text = std::fs::read_to_string(path).map_err(|source| DietError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let file = path.display().to_string();
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
+    {
+        parse_toml(db, &file, &text, skip_unknown)
+    } else {
+        parse_csv(db, &file, &text, skip_unknown)
+    }
+}
+
+/// Parses a CSV diet log.
+pub fn parse_csv(
+    db: &FoodDb,
+    file: &str,
+    text: &str,
+    skip_unknown: bool,
+) -> Result<DietLog, DietError> {
+    let format = |message: String| DietError::Format {
+        file: file.to_string(),
+        message,
+    };
+    let mut rdr = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = rdr
+        .headers()
+        .map_err(|e| format(format!("line 1: cannot read the header: {e}")))?
+        .iter()
+        .map(|h| h.to_ascii_lowercase())
+        .collect();
+    if headers.iter().all(|h| h.is_empty()) {
+        return Err(DietError::EmptyLog {
+            file: file.to_string(),
+        });
+    }
+    const ACCEPTED: &str = "day, food, grams and/or portions; optional meal, dose";
+    for h in &headers {
+        if !["day", "food", "grams", "portions", "meal", "dose"].contains(&h.as_str()) {
+            return Err(format(format!(
+                "line 1: unknown column `{h}`; accepted: {ACCEPTED}"
+            )));
+        }
+    }
+    let col = |n: &str| headers.iter().position(|h| h == n);
+    for required in ["day", "food"] {
+        if col(required).is_none() {
+            return Err(format(format!(
+                "line 1: missing column `{required}`; accepted: {ACCEPTED}"
+            )));
+        }
+    }
+    if col("grams").is_none() && col("portions").is_none() {
+        return Err(format(format!(
+            "line 1: needs a `grams` or a `portions` column; accepted: {ACCEPTED}"
+        )));
+    }
+    let mut rows = Vec::new();
+    for (i, rec) in rdr.records().enumerate() {
+        let line = i + 2;
+        let rec = rec.map_err(|e| format(format!("line {line}: {e}")))?;
+        let get = |n: &str| {
+            col(n)
+                .and_then(|i| rec.get(i))
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+        };
+        rows.push(RawRow {
+            line,
+            day: get("day").unwrap_or_default(),
+            food: get("food").unwrap_or_default(),
+            grams: get("grams"),
+            portions: get("portions"),
+            meal: get("meal"),
+            dose: get("dose"),
+        });
+    }
+    build(db, file, rows, skip_unknown)
+}
+
+/// Parses a TOML meal plan (see the module docs).
+pub fn parse_toml(
+    db: &FoodDb,
+    file: &str,
+    text: &str,
+    skip_unknown: bool,
+) -> Result<DietLog, DietError> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Plan {
+        #[serde(default)]
+        days: Vec<Day>,
+    }
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Day {
+        day: toml::Value,
+        #[serde(default)]
+        items: Vec<toml::Spanned<Item>>,
+    }
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Item {
+        food: String,
+        grams: Option<f64>,
+        portions: Option<f64>,
+        meal: Option<String>,
+        dose: Option<String>,
+    }
+    let plan: Plan = toml::from_str(text).map_err(|e| DietError::Format {
+        file: file.to_string(),
+        message: format!("not a valid meal plan ({e})").replace('\n', " "),
+    })?;
+    let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
+    let mut rows = Vec::new();
+    for d in plan.days {
+        let day = match &d.day {
+            toml::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        for item in d.items {
+            let line = line_of(item.span().start);
+            let it = item.into_inner();
+            rows.push(RawRow {
+                line,
+                day: day.clone(),
+                food: it.food,
+                grams: it.grams.map(|g| g.to_string()),
+                portions: it.portions.map(|p| p.to_string()),
+                meal: it.meal,
+                dose: it.dose,
+            });
+        }
+    }
+    build(db, file, rows, skip_unknown)
+}
+
+fn hour_of(meal: &str) -> Option<f64> {
+    let m = meal.trim().to_ascii_lowercase();
+    if let Some(&(_, h)) = MEAL_HOURS.iter().find(|(n, _)| *n == m) {
+        return Some(h);
+    }
+    let (h, min) = m.split_once(':')?;
+    let (h, min): (u32, u32) = (h.parse().ok()?, min.parse().ok()?);
+    (h < 24 && min < 60).then(|| f64::from(h) + f64::from(min) / 60.0)
+}
+
+fn in_range(text: &str, (lo, hi): (f64, f64)) -> Option<f64> {
+    text.parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite() && *v > lo && *v <= hi)
+}
+
+fn build(
+    db: &FoodDb,
+    file: &str,
+    rows: Vec<RawRow>,
+    skip_unknown: bool,
+) -> Result<DietLog, DietError> {
+    let mut log = DietLog {
+        file: file.to_string(),
+        ..DietLog::default()
+    };
+    let mut errors = Vec::new();
+    for r in rows {
+        let mut err = |column: &str, value: &str, problem: String| {
+            errors.push(FieldError {
+                line: r.line,
+                column: column.into(),
+                value: value.into(),
+                problem,
+            })
+        };
+        if r.day.is_empty() {
+            err(
+                "day",
+                "",
+                "a day label is required (e.g. 1, Mon, 2024-03-01)".into(),
+            );
+            continue;
+        }
+        let hour = match r.meal.as_deref() {
+            None => DEFAULT_HOUR,
+            Some(m) => match hour_of(m) {
+                Some(h) => h,
+                None => {
+                    err(
+                        "meal",
+                        m,
+                        "accepted: breakfast, lunch, snack, dinner or HH:MM".into(),
+                    );
+                    continue;
+                }
+            },
+        };
+        if !log.days.contains(&r.day) {
+            log.days.push(r.day.clone());
+        }
+        if let Some(key) = r.food.trim().strip_prefix("supplement:") {
+            let Ok(vitamer) = key.parse::<Vitamer>() else {
+                err(
+                    "food",
+                    &r.food,
+                    "supplement:<form>, form one of k1, mk4, mk5, mk6, mk7, mk8, mk9, mk10".into(),
+                );
+                continue;
+            };
+            let dose_text = r.dose.clone().unwrap_or_default();
+            match dose_text
+                .parse::<Dose>()
+                .and_then(|d| d.to_ug(Substance::Vitamer(vitamer)))
+            {
+                Ok(ug) if ug > DOSE_RANGE_UG.0 && ug <= DOSE_RANGE_UG.1 => {
+                    log.supplements.push(SupplementEntry {
+                        line: r.line,
+                        day: r.day.clone(),
+                        hour,
+                        vitamer,
+                        ug,
+                    })
+                }
+                Ok(ug) => err(
+                    "dose",
+                    &dose_text,
+                    format!(
+                        "{ug} µg is outside the accepted ({}, {}] µg",
+                        DOSE_RANGE_UG.0, DOSE_RANGE_UG.1
+                    ),
+                ),
+                Err(e) => err(
+                    "dose",
+                    &dose_text,
+                    format!("{e} (supplement rows need a dose such as \"180 ug\")"),
+                ),
+            }
+            continue;
+        }
+        if r.food.trim().is_empty() {
+            err("food", "", "a food name is required".into());
+            continue;
+        }
+        let Some(food) = db.get(&r.food) else {
+            log.unknown.push(UnknownFood {
+                line: r.line,
+                name: r.food.clone(),
+                suggestions: db.suggest(&r.food, 3),
+            });
+            continue;
+        };
+        let grams = match (&r.grams, &r.portions) {
+            (Some(g), None) => match in_range(g, GRAMS_RANGE) {
+                Some(g) => g,
+                None => {
+                    err(
+                        "grams",
+                        g,
+                        format!(
+                            "accepted: a number in ({}, {}] g",
+                            GRAMS_RANGE.0, GRAMS_RANGE.1
+                        ),
+                    );
+                    continue;
+                }
+            },
+            (None, Some(p)) => {
+                let Some(n) = in_range(p, PORTIONS_RANGE) else {
+                    err(
+                        "portions",
+                        p,
+                        format!(
+                            "accepted: a number in ({}, {}]",
+                            PORTIONS_RANGE.0, PORTIONS_RANGE.1
+                        ),
+                    );
+                    continue;
+                };
+                let Some(portion) = food.default_portion() else {
+                    err(
+                        "portions",
+                        p,
+                        format!(
+                            "'{}' has no typical portion in the database; give grams instead",
+                            food.name
+                        ),
+                    );
+                    continue;
+                };
+                n * portion.grams
+            }
+            (Some(_), Some(_)) => {
+                err(
+                    "grams",
+                    r.grams.as_deref().unwrap_or(""),
+                    "give grams or portions on a row, not both".into(),
+                );
+                continue;
+            }
+            (None, None) => {
+                err(
+                    "grams",
+                    "",
+                    "an amount is required: grams or portions".into(),
+                );
+                continue;
+            }
+        };
+        log.entries.push(LogEntry {
+            line: r.line,
+            day: r.day.clone(),
+            hour,
+            food_id: food.id,
+            food: food.name.clone(),
+            grams,
+        });
+    }
+    if !errors.is_empty() {
+        return Err(DietError::Rows {
+            file: file.to_string(),
+            errors,
+        });
+    }
+    if !log.unknown.is_empty() && !skip_unknown {
+        return Err(DietError::UnknownFoods {
+            file: file.to_string(),
+            unknown: log.unknown,
+        });
+    }
+    if log.entries.is_empty() && log.supplements.is_empty() && log.unknown.is_empty() {
+        return Err(DietError::EmptyLog {
+            file: file.to_string(),
+        });
+    }
+    Ok(log)
+}
+
+impl DietLog {
+    /// The intake of each day, in day order.
+    pub fn daily(&self, db: &FoodDb) -> Vec<DayIntake> {
+        self.days
+            .iter()
+            .map(|day| {
+                let mut d = DayIntake {
+                    day: day.clone(),
+                    grams: 0.0,
+                    foods: Intake::new(),
+                    supplements: Intake::new(),
+                    contributions: Vec::new(),
+                };
+                for e in self.entries.iter().filter(|e| &e.day == day) {
+                    let Some(food) = db.by_id(e.food_id) else {
+                        continue; // a log read against another database: nothing to add
+                    };
+                    let intake = food.intake_for_grams(e.grams);
+                    d.grams += e.grams;
+                    d.foods.add_all(&intake);
+                    d.contributions.push((e.food.clone(), e.grams, intake));
+                }
+                for s in self.supplements.iter().filter(|s| &s.day == day) {
+                    d.supplements.add(Nutrient::Vitamer(s.vitamer), s.ug);
+                }
+                d
+            })
+            .collect()
+    }
+}
