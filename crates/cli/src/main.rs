@@ -23,6 +23,10 @@ struct Cli {
 enum Command {
     /// Simulate the calcium–bone model (built-in scenarios or a dosing table).
     Simulate(commands::simulate::SimulateArgs),
+    /// Fit the vitamin K extension to its calibration targets (data/calibration/*.toml).
+    Calibrate(commands::calibrate::CalibrateArgs),
+    /// Compare the model with trial results it was not fitted to (data/validation).
+    Validate(commands::validate::ValidateArgs),
     /// Meta-analysis of a CSV of studies (metafor conventions).
     Meta(commands::meta::MetaArgs),
     /// The vitamin K trial database: list, show, import, analyze, reproduce.
@@ -38,6 +42,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Simulate(args) => commands::simulate::run(args),
         Command::Meta(args) => commands::meta::run(args),
+        Command::Calibrate(args) => commands::calibrate::run(args),
+        Command::Validate(args) => commands::validate::run(args),
         Command::Evidence(args) => commands::evidence::run(args),
         Command::Foods(args) => commands::foods::run(args),
         Command::Diet(args) => commands::diet::run(args),

@@ -39,6 +39,11 @@ pub const EXT_OUTPUTS: &[OutputInfo] = &[
         meaning: "uncarboxylated osteocalcin, change from baseline",
     },
     OutputInfo {
+        name: "ucOC_fraction_pct_change",
+        unit: "%",
+        meaning: "uncarboxylated fraction of osteocalcin, change from baseline",
+    },
+    OutputInfo {
         name: "ucOC_cOC_ratio",
         unit: "-",
         meaning: "ucOC/cOC",
@@ -113,6 +118,7 @@ impl BoneHealthModel {
             f_oc,
             (oc_total_rel - 1.0) * 100.0,
             (uc_rel - 1.0) * 100.0,
+            ((1.0 - f_oc) / (1.0 - base.f_oc) - 1.0) * 100.0,
             ratio,
             (ratio / ratio0 - 1.0) * 100.0,
             ((1.0 - f_mgp) / (1.0 - base.f_mgp) - 1.0) * 100.0,
@@ -123,5 +129,18 @@ impl BoneHealthModel {
             (y[S::BMDfn.idx()] - 1.0) * 100.0,
         ];
         out[n..n + values.len()].copy_from_slice(&values);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_output_has_a_value_and_none_is_nan_at_baseline() {
+        let m = BoneHealthModel::default();
+        let mut out = vec![f64::NAN; OUTPUTS.len() + EXT_OUTPUTS.len()];
+        m.outputs(&m.initial_state(), &mut out);
+        assert!(out.iter().all(|v| v.is_finite()), "{out:?}");
     }
 }

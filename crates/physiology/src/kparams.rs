@@ -180,7 +180,7 @@ impl KParamFile {
 
 impl KParams {
     /// Checks ranges: rates, volumes, EC50s and Hill coefficients > 0; fractions and weights
-    /// ≥ 0; the osteoclast inhibition < 1 so formation stays positive.
+    /// ≥ 0 (the bone effects are exponential, so any value keeps formation positive).
     pub fn validate(&self) -> Result<(), ModelError> {
         let positive = [
             ("pk.k1_ka_per_h", self.k1_ka_per_h),
@@ -228,6 +228,7 @@ impl KParams {
                 self.oc_calcitriol_gamma,
             ),
             ("bone.ob_emax", self.ob_emax),
+            ("bone.oc_imax", self.oc_imax),
             ("bone.w_site_ls", self.w_site_ls),
             ("bone.w_site_fn", self.w_site_fn),
             ("calcification.ci_growth_per_year", self.ci_growth_per_year),
@@ -238,9 +239,6 @@ impl KParams {
             if !(v.is_finite() && v >= 0.0) {
                 return Err(bad(name, v, "a finite number >= 0"));
             }
-        }
-        if !(self.oc_imax.is_finite() && (0.0..1.0).contains(&self.oc_imax)) {
-            return Err(bad("bone.oc_imax", self.oc_imax, "0 <= value < 1"));
         }
         for (name, v) in [
             ("pk.f_tablet", self.f_tablet),

@@ -31,6 +31,7 @@ mod derived;
 mod dosing;
 mod drugs;
 mod ext_outputs;
+pub mod fracture;
 mod kparams;
 mod model;
 mod outputs;

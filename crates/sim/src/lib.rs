@@ -20,14 +20,17 @@
 //! assert!(pth[1] > 25.0); // PTH peaks near 28.9 pM 0.4 h after 20 µg (spec §10.2)
 //! ```
 
+mod arms;
 pub mod builtins;
 mod dosing;
 mod error;
 mod model;
 mod solver;
+pub mod studies;
 pub mod test_models;
 mod trajectory;
 
+pub use arms::{run_arms, ArmRun, ArmSpec};
 pub use dosing::{parse_dose_table, DoseEvent, DoseTableError, MAX_DOSES};
 pub use error::SimError;
 pub use model::OdeModel;

@@ -1,7 +1,10 @@
 //! One module per subcommand.
 
+pub mod arms;
+pub mod calibrate;
 pub mod diet;
 pub mod evidence;
 pub mod foods;
 pub mod meta;
 pub mod simulate;
+pub mod validate;

@@ -73,7 +73,30 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
         for b in builtins::BUILTINS {
             println!("{:<28} {}", b.name, b.description);
         }
+        for s in k2bone_sim::studies::studies() {
+            println!("{:<28} {} [full model, multi-arm]", s.name, s.description);
+        }
         return Ok(());
+    }
+    if let Some(study) = args.builtin.as_deref().and_then(k2bone_sim::studies::study) {
+        if args.params.is_some()
+            || args.years.is_some()
+            || args.days.is_some()
+            || args.hours.is_some()
+        {
+            return Err(bad_input(format!(
+                "`{}` is a multi-arm study with its own person and duration; \
+                 --params/--years/--days/--hours apply to the core scenarios only",
+                study.name
+            )));
+        }
+        return super::arms::run_study(
+            &study,
+            &args.out,
+            args.every_hours,
+            !args.no_plots,
+            args.quiet,
+        );
     }
     let model = match &args.params {
         Some(path) => {
@@ -95,7 +118,11 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
         (None, name) => {
             let name = name.as_deref().unwrap_or("baseline");
             let b = builtins::find(name).ok_or_else(|| {
-                let names: Vec<_> = builtins::BUILTINS.iter().map(|b| b.name).collect();
+                let names: Vec<_> = builtins::BUILTINS
+                    .iter()
+                    .map(|b| b.name)
+                    .chain(k2bone_sim::studies::studies().iter().map(|s| s.name))
+                    .collect();
                 bad_input(format!(
                     "unknown built-in scenario `{name}` (accepted: {})",
                     names.join(", ")
