@@ -189,13 +189,13 @@ fn print_list(rows: &[TrialRow], format: &str) -> anyhow::Result<()> {
         return Ok(());
     }
     println!(
-        "{:<20} {:>4} {:<6} {:<28} {:>5} {:>5} {:>5} {:<10} {:<8} integrity",
+        "{:<20} {:>4} {:<6} {:<37} {:>5} {:>5} {:>5} {:<10} {:<8} integrity",
         "study_id", "year", "k_form", "outcome", "t_mo", "n_trt", "n_ctl", "control", "poolable",
     );
     for r in rows {
         let poolable = k2bone_evidence::pooling::study_data(r).is_ok();
         println!(
-            "{:<20} {:>4} {:<6} {:<28} {:>5} {:>5} {:>5} {:<10} {:<8} {}",
+            "{:<20} {:>4} {:<6} {:<37} {:>5} {:>5} {:>5} {:<10} {:<8} {}",
             r.study_id,
             r.year,
             r.k_form,
