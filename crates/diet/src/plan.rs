@@ -7,10 +7,11 @@
 //!    \quad 0 \le g_i \le G_{\max}, \quad \sum_i g_i \le G_{\text{total}}, \quad
 //!    K1_{\min} \le \sum_i c_{i,K1} g_i / 100 \le K1_{\max} $$
 //!
-//! Foods allowed: not excluded by name or word, not dairy under `no_dairy`, with the target
-//! vitamer measured > 0 (a vitamer not measured counts 0: the plan never relies on an unknown),
-//! and, when K1 is held steady, with K1 measured. Before solving, each target is checked against
-//! the most that the allowed foods can give under the caps; a target out of reach is explained
+//! Foods allowed: not excluded by name or word, not dairy under `no_dairy`, with a target
+//! vitamer measured > 0 (a vitamer not measured counts 0: the plan never relies on an unknown)
+//! or, under a K1 floor, K1 > 0; and, when K1 is held steady, with K1 measured. Before solving,
+//! each target is checked against the most that the allowed foods can give under the caps; a
+//! target out of reach is explained
 //! (MK-4 at 45 mg/day is a pharmacological dose no diet reaches).
 
 use good_lp::{microlp, variable, Expression, ResolutionError, Solution, SolverModel, Variable};
@@ -158,7 +159,12 @@ pub fn candidates<'a>(db: &'a FoodDb, o: &PlanOptions) -> Vec<&'a Food> {
         .filter(|f| {
             o.k1_range_ug.is_none() || f.ug_per_100g(Nutrient::Vitamer(Vitamer::K1)).is_some()
         })
-        .filter(|f| o.targets_ug.iter().any(|(t, _)| t.content(f) > 0.0))
+        .filter(|f| {
+            o.targets_ug.iter().any(|(t, _)| t.content(f) > 0.0)
+                || o.k1_range_ug.is_some_and(|(lo, _)| {
+                    lo > 0.0 && f.ug_per_100g(Nutrient::Vitamer(Vitamer::K1)).unwrap_or(0.0) > 0.0
+                })
+        })
         .collect()
 }
 
@@ -199,8 +205,9 @@ fn explain(db: &FoodDb, foods: &[&Food], o: &PlanOptions) -> Vec<String> {
             .map(|f| format!("{} {:.1} ug/100 g", f.name, t.content(f)))
             .collect();
         let mut r = format!(
-            "{}: at most {most:.1} ug/day is reachable with the allowed foods (≤ {} g of each{}), target {goal} ug/day. Richest foods in the database: {}.",
+            "{}: at most {most:.1} ug/day is reachable, even eating {} g of each of the {} allowed foods that contain it{}; target {goal} ug/day. Richest foods in the database: {}.",
             t.label(), o.max_grams_per_food,
+            foods.iter().filter(|f| t.content(f) > 0.0).count(),
             o.max_total_grams.map(|g| format!(", ≤ {g} g in all")).unwrap_or_default(),
             if best.is_empty() { "none".to_string() } else { best.join("; ") }
         );

@@ -165,3 +165,27 @@ fn bad_plan_options_name_the_range() {
     let err = suggest(&db, &opts(10.0, 0.0)).unwrap_err().to_string();
     assert!(err.contains("(0, 5000] g"), "{err}");
 }
+
+#[test]
+fn steady_k1_window_on_the_shipped_table_pulls_in_k1_foods() {
+    let mut store = Store::in_memory().unwrap();
+    let db = FoodDb::open(&mut store).unwrap();
+    let o = PlanOptions {
+        targets_ug: vec![(MK7, 180.0)],
+        k1_range_ug: Some((90.0, 120.0)),
+        ..PlanOptions::default()
+    };
+    let plan = suggest(&db, &o).unwrap();
+    let k1 = plan.intake_ug.vitamer(Vitamer::K1).unwrap();
+    assert!((90.0 - 1e-6..=120.0 + 1e-6).contains(&k1), "{k1}");
+    assert!(plan.intake_ug.vitamer(Vitamer::Mk7).unwrap() >= 180.0 - 1e-6);
+    // Natto alone gives 18 g x 0.231 = 4.16 ug K1, so another food must bring the rest.
+    assert!(plan.items.len() >= 2, "{plan:?}");
+    for item in &plan.items {
+        assert!(db
+            .by_id(item.food_id)
+            .unwrap()
+            .ug_per_100g(Nutrient::Vitamer(Vitamer::K1))
+            .is_some());
+    }
+}

@@ -300,7 +300,9 @@ fn print_report(r: &DietReport) {
     println!("\nCompared with:");
     for c in &r.comparisons {
         let pct = c.percent_of_reference.map_or("n/m".to_string(), |p| {
-            if p < 1.0 {
+            if p < 0.01 {
+                "< 0.01 %".to_string()
+            } else if p < 1.0 {
                 format!("{p:.2} %")
             } else {
                 format!("{p:.1} %")
