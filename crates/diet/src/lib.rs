@@ -5,7 +5,7 @@
 //! |---|---|---|
 //! | a food name | [`FoodDb::search`], [`FoodDb::resolve`] | the food, its µg/100 g per vitamer with sources |
 //! | a CSV of your own foods | [`import::add_foods_csv`] | foods added in one transaction, or every bad cell named |
-//! | a diet log (CSV or TOML) | [`log::read_log`] then [`report::build`] | µg per day and vitamer, mean, SD, swings, contributors, references, safety flags |
+//! | a diet log (CSV or TOML) | [`log::read_log`] (CSV) or [`meal_plan::parse_toml`] then [`report::build`] | µg per day and vitamer, mean, SD, swings, contributors, references, safety flags |
 //! | a K2 target | [`plan::suggest`] | the fewest grams of allowed foods that reach it, or why none can |
 //! | a person and a log | [`safety::check`] | the flags of the one rules table [`safety::RULES`] |
 //! | a log or plan for the model | [`link::from_log`], [`link::from_plan`] | per-vitamer dose events per meal |
@@ -25,6 +25,7 @@ pub mod foods;
 pub mod import;
 pub mod link;
 pub mod log;
+pub mod meal_plan;
 pub mod nutrient;
 pub mod plan;
 pub mod report;

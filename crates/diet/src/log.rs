@@ -93,14 +93,14 @@ impl DayIntake {
 }
 
 /// One raw row, before the food is looked up.
-struct RawRow {
-    line: usize,
-    day: String,
-    food: String,
-    grams: Option<String>,
-    portions: Option<String>,
-    meal: Option<String>,
-    dose: Option<String>,
+pub(crate) struct RawRow {
+    pub(crate) line: usize,
+    pub(crate) day: String,
+    pub(crate) food: String,
+    pub(crate) grams: Option<String>,
+    pub(crate) portions: Option<String>,
+    pub(crate) meal: Option<String>,
+    pub(crate) dose: Option<String>,
 }
 
 /// Reads a log file: `.toml` is a meal plan, anything else CSV.
@@ -114,7 +114,7 @@ pub fn read_log(db: &FoodDb, path: &Path, skip_unknown: bool) -> Result<DietLog,
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
     {
-        parse_toml(db, &file, &text, skip_unknown)
+        crate::meal_plan::parse_toml(db, &file, &text, skip_unknown)
     } else {
         parse_csv(db, &file, &text, skip_unknown)
     }
@@ -189,63 +189,6 @@ pub fn parse_csv(
     build(db, file, rows, skip_unknown)
 }
 
-/// Parses a TOML meal plan (see the module docs).
-pub fn parse_toml(
-    db: &FoodDb,
-    file: &str,
-    text: &str,
-    skip_unknown: bool,
-) -> Result<DietLog, DietError> {
-    #[derive(serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct Plan {
-        #[serde(default)]
-        days: Vec<Day>,
-    }
-    #[derive(serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct Day {
-        day: toml::Value,
-        #[serde(default)]
-        items: Vec<toml::Spanned<Item>>,
-    }
-    #[derive(serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct Item {
-        food: String,
-        grams: Option<f64>,
-        portions: Option<f64>,
-        meal: Option<String>,
-        dose: Option<String>,
-    }
-    let plan: Plan = toml::from_str(text).map_err(|e| DietError::Format {
-        file: file.to_string(),
-        message: format!("not a valid meal plan ({e})").replace('\n', " "),
-    })?;
-    let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
-    let mut rows = Vec::new();
-    for d in plan.days {
-        let day = match &d.day {
-            toml::Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        for item in d.items {
-            let line = line_of(item.span().start);
-            let it = item.into_inner();
-            rows.push(RawRow {
-                line,
-                day: day.clone(),
-                food: it.food,
-                grams: it.grams.map(|g| g.to_string()),
-                portions: it.portions.map(|p| p.to_string()),
-                meal: it.meal,
-                dose: it.dose,
-            });
-        }
-    }
-    build(db, file, rows, skip_unknown)
-}
-
 fn hour_of(meal: &str) -> Option<f64> {
     let m = meal.trim().to_ascii_lowercase();
     if let Some(&(_, h)) = MEAL_HOURS.iter().find(|(n, _)| *n == m) {
@@ -262,7 +205,7 @@ fn in_range(text: &str, (lo, hi): (f64, f64)) -> Option<f64> {
         .filter(|v| v.is_finite() && *v > lo && *v <= hi)
 }
 
-fn build(
+pub(crate) fn build(
     db: &FoodDb,
     file: &str,
     rows: Vec<RawRow>,

@@ -6,7 +6,8 @@
 //!   Cheese, gouda (01022)    K1 2.3,  K2 unsplit 75 (secondary)
 //!   portions.csv: natto 3 oz serving = 85 g
 
-use k2bone_diet::log::{parse_csv, parse_toml};
+use k2bone_diet::log::parse_csv;
+use k2bone_diet::meal_plan::parse_toml;
 use k2bone_diet::report::build;
 use k2bone_diet::safety::Person;
 use k2bone_diet::{DietError, FoodDb};
