@@ -1,0 +1,105 @@
+//! Every calibration target (data/calibration/*.toml) simulated with the shipped parameters
+//! lies within its stated tolerance, except the misses listed here with their reason (the
+//! closing note of issue 3 reports them too). A target that starts to pass, or a new miss,
+//! fails the test.
+
+use k2bone_calibration::{evaluate, TargetFile};
+use k2bone_physiology::{CalciumBoneModel, KParamFile};
+
+const FILES: [(&str, &str); 3] = [
+    ("pk.toml", include_str!("../../../data/calibration/pk.toml")),
+    ("pd.toml", include_str!("../../../data/calibration/pd.toml")),
+    (
+        "bmd.toml",
+        include_str!("../../../data/calibration/bmd.toml"),
+    ),
+];
+
+/// Targets the shipped parameters miss, and why.
+const KNOWN_MISSES: &[(&str, &str)] = &[
+    // The groups are fitted in order and share the baseline vitamin K status: fitting MK-4's
+    // potency (pd-mk4, stopped at its upper bound 20) raises the baseline status that dietary
+    // MK-4 carries, which undoes the MK-7 fit before it (met alone: -62/-72% ucOC/cOC,
+    // -38/-47% dp-ucMGP). A joint fit is the next step (issue 3 note).
+    (
+        "pd-ucoc-ratio-mk7-180-12wk",
+        "MK-7 fit undone by the MK-4 potency fit",
+    ),
+    (
+        "pd-ucoc-ratio-mk7-360-12wk",
+        "MK-7 fit undone by the MK-4 potency fit",
+    ),
+    (
+        "pd-dpucmgp-mk7-180-12wk",
+        "MK-7 fit undone by the MK-4 potency fit",
+    ),
+    (
+        "pd-dpucmgp-mk7-360-12wk",
+        "MK-7 fit undone by the MK-4 potency fit",
+    ),
+    (
+        "pd-dpucmgp-mk7-180-3y",
+        "as above; also -31% at 12 wk vs -50% at 3 y for one dose",
+    ),
+    (
+        "pd-ucoc-mk4-45mg-1y",
+        "MK-4 potency stops at its bound (20x K1): -15% vs -71%",
+    ),
+    (
+        "pk-tmax-k1",
+        "with the 1.5-h K1 half-life the fit stops at Tmax 3.0 h, the band's edge",
+    ),
+];
+
+#[test]
+fn shipped_parameters_meet_the_calibration_targets() {
+    let files = FILES
+        .iter()
+        .map(|(name, text)| TargetFile::from_toml_str(text, name).unwrap())
+        .collect();
+    let all = TargetFile::merge(files).unwrap();
+    let core = CalciumBoneModel::default();
+    let k = KParamFile::shipped().params;
+    let mut report = Vec::new();
+    for t in &all.targets {
+        let e = evaluate(&core, &k, t).unwrap();
+        let known = KNOWN_MISSES.iter().any(|(n, _)| *n == e.name);
+        if e.within_tolerance() == known {
+            report.push(format!(
+                "{}: simulated {:.3}, target {} ± {} ({})",
+                e.name,
+                e.simulated,
+                e.target,
+                e.tolerance,
+                if known {
+                    "listed as a miss but now passes"
+                } else {
+                    "outside tolerance"
+                }
+            ));
+        }
+    }
+    assert!(report.is_empty(), "{}", report.join("\n"));
+}
+
+#[test]
+fn malformed_target_files_name_the_problem() {
+    let bad = r#"
+[[target]]
+name = "x"
+source = "s"
+output = "MK7_ng_mL"
+measure = "tmax_h"
+value = 6.0
+tolerance = 0.0
+"#;
+    let e = TargetFile::from_toml_str(bad, "bad.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("tolerance") && e.contains("bad.toml"), "{e}");
+    let unknown = "[[target]]\nname = \"x\"\nsource = \"s\"\noutput = \"o\"\nmeasure = \"tmax\"\nvalue = 1\ntolerance = 1\n";
+    let e = TargetFile::from_toml_str(unknown, "u.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("u.toml") && e.contains("tmax"), "{e}");
+}
