@@ -127,7 +127,7 @@ impl BoneHealthModel {
                 accepted: "0 <= inhibition <= 0.99".into(),
             });
         }
-        let pk = PK_VITAMERS.map(|v| VitamerPk::of(v, &k));
+        let pk = PK_VITAMERS.map(|v| VitamerPk::of(v, &k).expect("PK_VITAMERS have compartments"));
         let k_in0 = carb::k_in(&k, pk[0].c0_nm, pk[1].c0_nm, pk[2].c0_nm);
         let k_ex_nm = carb::extrahepatic_supply(&k, k_in0, person.vka_inhibition);
         let b = core.baseline();

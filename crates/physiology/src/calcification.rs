@@ -9,8 +9,7 @@
 use crate::kparams::KParams;
 use crate::scalar::Scalar;
 
-/// Hours per calendar year, for rates given per year.
-pub const HOURS_PER_YEAR: f64 = 8760.0;
+use k2bone_units::HOURS_PER_YEAR;
 
 /// d(CI)/dt per hour.
 pub fn derivative<T: Scalar>(p: &KParams, caxp_rel: T, f_mgp: T, f_mgp0: f64) -> T {

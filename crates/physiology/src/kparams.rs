@@ -66,17 +66,21 @@ macro_rules! k_params {
                 }
             }
 
-            /// Sets a parameter by `section.name` (validated by [`KParams::validate`]).
+            /// Sets a parameter by `section.name`; on an invalid value (see
+            /// [`KParams::validate`]) nothing changes.
             pub fn set(&mut self, name: &str, value: f64) -> Result<(), ModelError> {
+                let mut next = self.clone();
                 match name {
-                    $($(concat!(stringify!($section), ".", stringify!($field)) => self.$field = value,)*)*
+                    $($(concat!(stringify!($section), ".", stringify!($field)) => next.$field = value,)*)*
                     _ => {
                         return Err(ModelError::UnknownParameter {
                             name: format!("{name}{}", crate::nearest_name(name, K_PARAM_NAMES.iter().copied())),
                         })
                     }
                 }
-                self.validate()
+                next.validate()?;
+                *self = next;
+                Ok(())
             }
         }
     };
@@ -285,7 +289,9 @@ mod tests {
             "{e}"
         );
         let mut p = KParamFile::shipped().params;
+        let before = p.clone();
         let e = p.set("pk.mk7_kel_per_h", -1.0).unwrap_err().to_string();
         assert!(e.contains("pk.mk7_kel_per_h") && e.contains("> 0"), "{e}");
+        assert_eq!(p, before, "a refused value leaves the parameters unchanged");
     }
 }

@@ -62,7 +62,9 @@ pub struct VitamerPk {
 }
 
 impl VitamerPk {
-    pub fn of(vitamer: Vitamer, p: &KParams) -> VitamerPk {
+    /// The constants of `vitamer`; `None` for the vitamers without PK compartments (MK-5,
+    /// MK-6, MK-8 … MK-10).
+    pub fn of(vitamer: Vitamer, p: &KParams) -> Option<VitamerPk> {
         let (ka, kel, v, c0_ng_ml) = match vitamer {
             Vitamer::K1 => (p.k1_ka_per_h, p.k1_kel_per_h, p.k1_v_l, p.k1_baseline_ng_ml),
             Vitamer::Mk4 => (
@@ -77,10 +79,10 @@ impl VitamerPk {
                 p.mk7_v_l,
                 p.mk7_baseline_ng_ml,
             ),
-            other => panic!("{other} has no PK compartments in the model (only K1, MK-4, MK-7)"),
+            _ => return None,
         };
         let mw = vitamer.molar_mass_g_per_mol();
-        VitamerPk {
+        Some(VitamerPk {
             vitamer,
             ka_per_h: ka,
             kel_per_h: kel,
@@ -88,7 +90,7 @@ impl VitamerPk {
             // ng/mL = µg/L; nM = nmol/L = (µg/L) × 1000 / (g/mol)
             c0_nm: c0_ng_ml * 1000.0 / mw,
             mw_g_per_mol: mw,
-        }
+        })
     }
 
     /// Background intake that holds the baseline level, nmol/h.
@@ -133,7 +135,7 @@ mod tests {
     fn baseline_is_steady() {
         let p = KParamFile::shipped().params;
         for v in PK_VITAMERS {
-            let pk = VitamerPk::of(v, &p);
+            let pk = VitamerPk::of(v, &p).unwrap();
             let (g0, a0) = pk.baseline();
             let (mut dg, mut da) = (0.0, 0.0);
             let c = pk.derivatives(g0, a0, &mut dg, &mut da);
@@ -141,5 +143,6 @@ mod tests {
             assert!((pk.ng_per_ml(a0) - pk.c0_nm * pk.mw_g_per_mol / 1000.0).abs() < 1e-12);
             assert!((c - pk.c0_nm).abs() < 1e-12);
         }
+        assert!(VitamerPk::of(Vitamer::Mk9, &p).is_none());
     }
 }

@@ -110,37 +110,38 @@ impl Agent {
 }
 
 impl BoneHealthModel {
-    /// Adds a bolus of `amount` (canonical unit) to the agent's depot.
-    pub fn apply_bolus(&self, agent: Agent, amount: f64, y: &mut [f64]) {
+    /// The state an extension agent's dose enters and the fraction that reaches it; `None`
+    /// for the core's drugs, which the core doses itself.
+    fn depot(&self, agent: Agent) -> Option<(usize, f64)> {
         match agent {
-            Agent::Core(d) => self.core().apply_bolus(d, amount, y),
+            Agent::Core(_) => None,
             Agent::VitaminK { vitamer, vehicle } => {
-                let f = vehicle.relative_f(vitamer, self.k_params());
                 let gut = match vitamer {
                     Vitamer::K1 => ExtState::K1Gut,
                     Vitamer::Mk4 => ExtState::Mk4Gut,
                     _ => ExtState::Mk7Gut,
                 };
-                y[gut.idx()] += amount * f;
+                Some((gut.idx(), vehicle.relative_f(vitamer, self.k_params())))
             }
-            Agent::VitaminD3 => y[ExtState::D3Pool.idx()] += amount,
+            Agent::VitaminD3 => Some((ExtState::D3Pool.idx(), 1.0)),
+        }
+    }
+
+    /// Adds a bolus of `amount` (canonical unit) to the agent's depot.
+    pub fn apply_bolus(&self, agent: Agent, amount: f64, y: &mut [f64]) {
+        match (agent, self.depot(agent)) {
+            (_, Some((i, f))) => y[i] += amount * f,
+            (Agent::Core(d), None) => self.core().apply_bolus(d, amount, y),
+            (_, None) => unreachable!("only core drugs have no extension depot"),
         }
     }
 
     /// Starts (rate > 0) or stops (rate < 0) a constant intake, canonical unit per hour.
     pub fn add_infusion(&self, agent: Agent, rate_per_h: f64, inputs: &mut Inputs) {
-        match agent {
-            Agent::Core(d) => self.core().add_infusion(d, rate_per_h, inputs),
-            Agent::VitaminK { vitamer, vehicle } => {
-                let f = vehicle.relative_f(vitamer, self.k_params());
-                let gut = match vitamer {
-                    Vitamer::K1 => ExtState::K1Gut,
-                    Vitamer::Mk4 => ExtState::Mk4Gut,
-                    _ => ExtState::Mk7Gut,
-                };
-                inputs.rates[gut.idx()] += rate_per_h * f;
-            }
-            Agent::VitaminD3 => inputs.rates[ExtState::D3Pool.idx()] += rate_per_h,
+        match (agent, self.depot(agent)) {
+            (_, Some((i, f))) => inputs.rates[i] += rate_per_h * f,
+            (Agent::Core(d), None) => self.core().add_infusion(d, rate_per_h, inputs),
+            (_, None) => unreachable!("only core drugs have no extension depot"),
         }
     }
 }

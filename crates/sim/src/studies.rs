@@ -2,13 +2,12 @@
 //! a duration and arms with daily regimens.
 
 use k2bone_physiology::{Agent, BoneHealthModel, CalciumBoneModel, KParamFile, ModelError, Person};
+use k2bone_units::HOURS_PER_YEAR;
 
 use crate::arms::ArmSpec;
 use crate::dosing::DoseEvent;
 use crate::model::OdeModel;
 
-/// Hours per (365-day) year.
-pub const YEAR_H: f64 = 8760.0;
 /// Age at which the core's estrogen clock starts (`ageENTER` = 41 years × 8736 h).
 pub const CORE_AGE_ENTER_YEARS: f64 = 41.0;
 
@@ -32,6 +31,9 @@ pub struct Study {
     pub arms: Vec<(&'static str, Vec<Daily>)>,
 }
 
+// Regimens: MK-7 180 µg/d as in Knapen 2013 (Osteoporos Int 24:2499); MK-4 15 mg three times
+// daily as in the Japanese trials (Inoue 2009); calcium 500 mg/d as in both arms of Jiang 2014.
+// D3 800 IU/d is an assumption (a common supplement dose; docs/assumptions.md A-model-12).
 const MK7_180: Daily = Daily {
     agent: "mk7",
     amount: 180.0,
@@ -104,11 +106,11 @@ impl Study {
 
     /// Time from the core's start (age 41) to the start of treatment, h.
     pub fn burn_in_h(&self) -> f64 {
-        (self.age_years - CORE_AGE_ENTER_YEARS).max(0.0) * YEAR_H
+        (self.age_years - CORE_AGE_ENTER_YEARS).max(0.0) * HOURS_PER_YEAR
     }
 
     pub fn duration_h(&self) -> f64 {
-        self.duration_years * YEAR_H
+        self.duration_years * HOURS_PER_YEAR
     }
 
     /// The arms as dose events (first dose at 08:00 on day 0; several daily doses are spread

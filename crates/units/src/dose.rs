@@ -119,7 +119,6 @@ impl FromStr for Dose {
         let split = text
             .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E')))
             .unwrap_or(text.len());
-        // An exponent marker directly followed by letters belongs to the unit ("5e" is not a number).
         let (num, unit) = text.split_at(split);
         let value: f64 = num.trim().parse().map_err(|_| UnitError::Malformed {
             text: text.to_string(),

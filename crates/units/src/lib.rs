@@ -17,3 +17,6 @@ pub use vitamer::{Substance, Vitamer};
 
 /// Hours in a day.
 pub const HOURS_PER_DAY: f64 = 24.0;
+/// Hours in a 365-day year (literature rates "per year"; the CLI's `--years`). The core model
+/// keeps its own 8736-h year (52 weeks) inside its parameters, as the spec does.
+pub const HOURS_PER_YEAR: f64 = 365.0 * HOURS_PER_DAY;

@@ -74,11 +74,9 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<()> {
         "{:<34} {:>10} {:>18} {:>10}  verdict",
         "trial result", "reported", "95% CI", "simulated"
     );
-    for (_, e, in_ci) in &rows {
-        let ci = rows
-            .iter()
-            .find(|(t, _, _)| t.name == e.name)
-            .and_then(|(t, _, _)| t.reported_ci)
+    for (t, e, in_ci) in &rows {
+        let ci = t
+            .reported_ci
             .map_or("—".to_string(), |[lo, hi]| format!("[{lo:.2}, {hi:.2}]"));
         let verdict = match in_ci {
             Some(true) => "inside the CI",
