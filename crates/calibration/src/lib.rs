@@ -12,6 +12,7 @@
 
 mod evaluate;
 mod fit;
+pub mod related;
 mod targets;
 
 pub use evaluate::{evaluate, Evaluation};

@@ -35,11 +35,29 @@ where
     M: OdeModel + Sync,
     M::Drug: Send + Sync,
 {
+    run_arms_observed(sim, model, burn_in_h, arms, grid_h, &|_, _| {})
+}
+
+/// As [`run_arms`], calling `progress(arm_index, fraction_done)` from each arm's thread as its
+/// solver advances (fraction of the whole run including the burn-in, 0…1).
+pub fn run_arms_observed<M>(
+    sim: &Simulator,
+    model: &M,
+    burn_in_h: f64,
+    arms: &[ArmSpec<M::Drug>],
+    grid_h: &[f64],
+    progress: &(dyn Fn(usize, f64) + Sync),
+) -> Result<Vec<ArmRun>, SimError>
+where
+    M: OdeModel + Sync,
+    M::Drug: Send + Sync,
+{
     let shifted_grid: Vec<f64> = grid_h.iter().map(|t| t + burn_in_h).collect();
     let results: Vec<Result<ArmRun, SimError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = arms
             .iter()
-            .map(|arm| {
+            .enumerate()
+            .map(|(i, arm)| {
                 let grid = &shifted_grid;
                 scope.spawn(move || {
                     let doses: Vec<DoseEvent<M::Drug>> = arm
@@ -50,7 +68,11 @@ where
                             ..*d
                         })
                         .collect();
-                    let mut trajectory = sim.run(model, &doses, grid)?;
+                    let t_end = grid.last().copied().unwrap_or(1.0).max(1e-300);
+                    let mut trajectory =
+                        sim.run_observed(model, &model.initial_state(), &doses, grid, &mut |t| {
+                            progress(i, (t / t_end).clamp(0.0, 1.0))
+                        })?;
                     for t in &mut trajectory.times_h {
                         *t -= burn_in_h;
                     }

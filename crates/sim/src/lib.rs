@@ -27,10 +27,11 @@ mod error;
 mod model;
 mod solver;
 pub mod studies;
+pub mod summary;
 pub mod test_models;
 mod trajectory;
 
-pub use arms::{run_arms, ArmRun, ArmSpec};
+pub use arms::{run_arms, run_arms_observed, ArmRun, ArmSpec};
 pub use dosing::{parse_dose_table, DoseEvent, DoseTableError, MAX_DOSES};
 pub use error::SimError;
 pub use model::OdeModel;

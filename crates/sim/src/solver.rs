@@ -59,6 +59,19 @@ impl Simulator {
         doses: &[DoseEvent<M::Drug>],
         grid_h: &[f64],
     ) -> Result<Trajectory, SimError> {
+        self.run_observed(model, y0, doses, grid_h, &mut |_| {})
+    }
+
+    /// As [`Simulator::run_from`], calling `progress(t_h)` after every solver step (for
+    /// progress bars; the solution does not depend on it).
+    pub fn run_observed<M: OdeModel>(
+        &self,
+        model: &M,
+        y0: &[f64],
+        doses: &[DoseEvent<M::Drug>],
+        grid_h: &[f64],
+        progress: &mut dyn FnMut(f64),
+    ) -> Result<Trajectory, SimError> {
         check_grid(grid_h)?;
         if !(self.rtol > 0.0 && self.atol > 0.0 && self.rtol.is_finite() && self.atol.is_finite()) {
             return Err(SimError::BadSettings(format!(
@@ -129,6 +142,7 @@ impl Simulator {
                 })?;
                 steps += 1;
                 let t = solver.state().t;
+                progress(t);
                 let y = to_vec(solver.state().y);
                 if let Some(i) = y.iter().position(|v| !v.is_finite()) {
                     return Err(SimError::NonFinite {
