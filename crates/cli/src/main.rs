@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 
 mod commands;
 mod exit;
+mod style;
 
 /// Vitamin K2, vitamin D and calcium in bone health, as a model you can run, check and argue with.
 ///

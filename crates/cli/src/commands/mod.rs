@@ -7,4 +7,5 @@ pub mod evidence;
 pub mod foods;
 pub mod meta;
 pub mod simulate;
+pub mod study;
 pub mod validate;
