@@ -128,7 +128,8 @@ impl BoneHealthModel {
             });
         }
         let pk = PK_VITAMERS.map(|v| VitamerPk::of(v, &k).expect("PK_VITAMERS have compartments"));
-        let k_in0 = carb::k_in(&k, pk[0].c0_nm, pk[1].c0_nm, pk[2].c0_nm);
+        let c0 = [pk[0].c0_nm, pk[1].c0_nm, pk[2].c0_nm];
+        let k_in0 = carb::k_in(&k, c0, c0);
         let k_ex_nm = carb::extrahepatic_supply(&k, k_in0, person.vka_inhibition);
         let b = core.baseline();
         let v1 = core.params().calcium.V1;
@@ -207,7 +208,7 @@ impl BoneHealthModel {
             c_nm[i] = pk.derivatives(ext_y[2 * i], ext_y[2 * i + 1], &mut dg[0], &mut rest[0]);
         }
         // Vitamin K status and carboxylation.
-        let k_in = carb::k_in(k, c_nm[0], c_nm[1], c_nm[2]);
+        let k_in = carb::k_in(k, c_nm, self.pk.each_ref().map(|p| p.c0_nm));
         let supply = carb::extrahepatic_supply(k, k_in, self.person.vka_inhibition);
         let k_ex = ext_y[ExtState::KStatus as usize];
         ext_dy[ExtState::KStatus as usize] = carb::status_derivative(k, supply, k_ex);

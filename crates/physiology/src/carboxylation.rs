@@ -1,7 +1,8 @@
 //! Vitamin K status and the carboxylation of osteocalcin and Matrix Gla Protein
 //! (docs/model/vitamin-k.md §3).
 //!
-//! Plasma vitamers add up, weighted by potency, to $K_{in}$ (nM K1-equivalents). A vitamin K
+//! Plasma vitamers add up to $K_{in}$ (nM K1-equivalents): background levels as measured,
+//! rises above background weighted by potency. A vitamin K
 //! antagonist blocks recycling: $K_{eff} = (1 - I_{VKA}) K_{in}$. The liver is served first
 //! (Schurgers 2004: hepatic carboxylation saturates at lower intakes than bone), so the supply
 //! to extrahepatic tissue is $K_{eff}^2 / (K_{eff} + K_{liver})$, which an effect compartment
@@ -11,9 +12,18 @@
 use crate::kparams::KParams;
 use crate::scalar::{c, Scalar};
 
-/// Potency-weighted plasma vitamin K, nM K1-equivalents.
-pub fn k_in<T: Scalar>(p: &KParams, k1_nm: T, mk4_nm: T, mk7_nm: T) -> T {
-    k1_nm * p.w_k1 + mk4_nm * p.w_mk4 + mk7_nm * p.w_mk7
+/// Vitamin K status input, nM K1-equivalents: the background plasma levels counted as
+/// measured, plus each vitamer's rise above its background weighted by its potency
+/// (assumption A-model-13: the weights say how much more a supplemental increment of serum
+/// MK-4 or MK-7 does than one of K1, so they do not change the background status the EC50s are
+/// scaled to). `c_nm` and `c0_nm` are plasma and background levels of K1, MK-4, MK-7.
+pub fn k_in<T: Scalar>(p: &KParams, c_nm: [T; 3], c0_nm: [f64; 3]) -> T {
+    let w = [p.w_k1, p.w_mk4, p.w_mk7];
+    let mut total = T::from(c0_nm.iter().sum::<f64>());
+    for i in 0..3 {
+        total = total + (c_nm[i] - c0_nm[i]) * w[i];
+    }
+    total
 }
 
 /// Extrahepatic supply after the liver has taken its share, nM.

@@ -107,9 +107,12 @@ impl BoneHealthModel {
         let ratio0 = (1.0 - base.f_oc) / base.f_oc;
         let k_in = carb::k_in(
             k,
-            c_nm(ExtState::K1Plasma, 0),
-            c_nm(ExtState::Mk4Plasma, 1),
-            c_nm(ExtState::Mk7Plasma, 2),
+            [
+                c_nm(ExtState::K1Plasma, 0),
+                c_nm(ExtState::Mk4Plasma, 1),
+                c_nm(ExtState::Mk7Plasma, 2),
+            ],
+            [0, 1, 2].map(|i| self.pk_at(i).c0_nm),
         );
         let values = [
             level(ExtState::K1Plasma, 0),
