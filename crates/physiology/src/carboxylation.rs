@@ -19,11 +19,9 @@ use crate::scalar::{c, Scalar};
 /// scaled to). `c_nm` and `c0_nm` are plasma and background levels of K1, MK-4, MK-7.
 pub fn k_in<T: Scalar>(p: &KParams, c_nm: [T; 3], c0_nm: [f64; 3]) -> T {
     let w = [p.w_k1, p.w_mk4, p.w_mk7];
-    let mut total = T::from(c0_nm.iter().sum::<f64>());
-    for i in 0..3 {
-        total = total + (c_nm[i] - c0_nm[i]) * w[i];
-    }
-    total
+    (0..3).fold(T::from(c0_nm.iter().sum::<f64>()), |total, i| {
+        total + (c_nm[i] - c0_nm[i]) * w[i]
+    })
 }
 
 /// Extrahepatic supply after the liver has taken its share, nM.
