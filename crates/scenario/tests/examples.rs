@@ -1,0 +1,185 @@
+//! Every shipped example/template parses and builds; the two built-in studies written as
+//! scenario files give exactly the dose events, burn-in and grid of `k2bone_sim::studies`
+//! (so the CLI can run either and get the same numbers); the resolved TOML re-parses to the
+//! same plan.
+
+use k2bone_diet::FoodDb;
+use k2bone_scenario::templates::TEMPLATES;
+use k2bone_scenario::{Plan, Scenario};
+use k2bone_sim::studies::study;
+
+fn foods() -> FoodDb {
+    let mut store = k2bone_store::Store::in_memory().unwrap();
+    FoodDb::open(&mut store).unwrap()
+}
+
+fn examples_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/scenarios")
+}
+
+fn plan_of(name: &str, db: &FoodDb) -> (Scenario, Plan) {
+    let path = examples_dir().join(format!("{name}.toml"));
+    let s = Scenario::from_file(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let p = s.build(Some(db)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    (s, p)
+}
+
+#[test]
+fn every_template_parses_builds_and_is_the_file_in_examples() {
+    let db = foods();
+    for t in TEMPLATES {
+        let on_disk =
+            std::fs::read_to_string(examples_dir().join(format!("{}.toml", t.name))).unwrap();
+        assert_eq!(
+            on_disk, t.toml,
+            "{} embedded text differs from the file",
+            t.name
+        );
+        let (s, p) = plan_of(t.name, &db);
+        assert!(s.arms.len() >= 2, "{}: {} arms", t.name, s.arms.len());
+        assert_eq!(p.arms.len(), s.arms.len());
+        // Every arm but the untreated reference doses something.
+        assert!(
+            p.arms.iter().skip(1).all(|a| !a.doses.is_empty()),
+            "{}",
+            t.name
+        );
+        assert!(
+            p.arms[0].doses.is_empty(),
+            "{}: first arm is the reference",
+            t.name
+        );
+        assert!(p.grid_h.len() > 10);
+    }
+}
+
+#[test]
+fn the_minimal_file_is_three_lines_and_adds_a_placebo_arm() {
+    let t = k2bone_scenario::templates::template("minimal").unwrap();
+    assert_eq!(t.toml.lines().count(), 3);
+    let s = Scenario::from_str(t.toml, "minimal.toml").unwrap();
+    assert_eq!(s.arms[0].name, "placebo");
+    assert!(s.arms[0].added_control);
+    let p = s.build(None).unwrap();
+    // 3 years (1,095 days) of one daily dose.
+    assert_eq!(p.arms[1].doses.len(), 1095);
+    assert_eq!(p.arms[1].doses[0].time_h, 8.0);
+}
+
+#[test]
+fn builtin_studies_as_files_give_the_same_runs() {
+    let db = foods();
+    for name in ["mk7-180-3y", "mk4-vs-mk7"] {
+        let (_, p) = plan_of(name, &db);
+        let st = study(name).unwrap();
+        let model = st.model().unwrap();
+        let arms = st.arm_specs(&model).unwrap();
+        assert_eq!(p.burn_in_h, st.burn_in_h(), "{name} burn-in");
+        assert_eq!(
+            p.grid_h,
+            k2bone_sim::grid(st.duration_h(), 24.0 * 7.0),
+            "{name} grid"
+        );
+        assert_eq!(p.arms.len(), arms.len(), "{name}");
+        for (a, b) in p.arms.iter().zip(&arms) {
+            assert_eq!(a.name, b.name);
+            assert_eq!(a.doses.len(), b.doses.len(), "{name}/{}", a.name);
+            for (x, y) in a.doses.iter().zip(&b.doses) {
+                assert_eq!(
+                    (x.time_h, x.drug, x.amount),
+                    (y.time_h, y.drug, y.amount),
+                    "{name}/{}",
+                    a.name
+                );
+            }
+        }
+        // Same model: identical initial state and right-hand side there.
+        use k2bone_sim::OdeModel;
+        let y0 = p.model.initial_state();
+        assert_eq!(y0, model.initial_state(), "{name}");
+        let (mut d1, mut d2) = (vec![0.0; y0.len()], vec![0.0; y0.len()]);
+        p.model.rhs(1000.0, &y0, &p.model.default_inputs(), &mut d1);
+        model.rhs(1000.0, &y0, &model.default_inputs(), &mut d2);
+        assert_eq!(d1, d2, "{name}");
+    }
+}
+
+#[test]
+fn resolved_toml_round_trips_to_the_same_plan() {
+    let db = foods();
+    for t in TEMPLATES {
+        let (s, p) = plan_of(t.name, &db);
+        let text = s.to_resolved_toml();
+        let s2 = Scenario::from_str(&text, "resolved.toml")
+            .unwrap_or_else(|e| panic!("{}: {e}\n{text}", t.name));
+        assert_eq!(s2.person, s.person, "{}", t.name);
+        assert_eq!(s2.simulation, s.simulation, "{}", t.name);
+        let p2 = s2.build(Some(&db)).unwrap();
+        assert_eq!(p2.burn_in_h, p.burn_in_h);
+        assert_eq!(p2.grid_h, p.grid_h);
+        for (a, b) in p2.arms.iter().zip(&p.arms) {
+            assert_eq!(a.name, b.name, "{}", t.name);
+            let key =
+                |d: &k2bone_sim::DoseEvent<k2bone_physiology::Agent>| (d.time_h, d.drug, d.amount);
+            assert_eq!(
+                a.doses.iter().map(key).collect::<Vec<_>>(),
+                b.doses.iter().map(key).collect::<Vec<_>>(),
+                "{}/{}",
+                t.name,
+                a.name
+            );
+        }
+    }
+}
+
+#[test]
+fn person_fields_reach_the_model() {
+    let s = Scenario::from_str(
+        "schema = 1\n[person]\nsex = \"male\"\nage_years = 70\ncalcium_intake = \"1.5 g/day\"\nd25 = \"20 ng/mL\"\n[arms.d3]\nd3 = \"1000 IU daily\"\n",
+        "t.toml",
+    )
+    .unwrap();
+    let p = s.build(None).unwrap();
+    let core = p.model.core().params();
+    assert_eq!(core.modifiers.ESTON, 0.0);
+    // 1500 mg/d / 40.078 g/mol / 24 h = 1.5595 mmol/h.
+    assert!((core.calcium.OralCa - 1500.0 / 40.078 / 24.0).abs() < 1e-12);
+    // 20 ng/mL x 1000/400.64 = 49.92 nmol/L.
+    assert!((p.model.person().d25_nmol_l - 49.920127).abs() < 1e-5);
+    assert_eq!(p.burn_in_h, 29.0 * 8760.0);
+    // 1000 IU D3 = 25 ug, daily for 3 years.
+    assert_eq!(p.arms[1].doses.len(), 1095);
+    assert!((p.arms[1].doses[0].amount - 25.0).abs() < 1e-12);
+}
+
+#[test]
+fn a_diet_log_becomes_food_doses_repeated_weekly() {
+    let db = foods();
+    let (_, p) = plan_of("natto-twice-weekly", &db);
+    let natto = &p.arms[1];
+    // Natto (MK-7 1000 ug/100 g, NIH ODS via data/foods) on Mon and Thu at breakfast: 40 g =
+    // 400 ug MK-7 twice a week: 52 weeks x 2, plus day 364, a Monday.
+    let mk7: Vec<_> = natto
+        .doses
+        .iter()
+        .filter(|d| {
+            matches!(
+                d.drug,
+                k2bone_physiology::Agent::VitaminK {
+                    vitamer: k2bone_units::Vitamer::Mk7,
+                    ..
+                }
+            )
+        })
+        .collect();
+    assert_eq!(mk7.len(), 105, "{}", mk7.len());
+    let nmol_400ug = k2bone_physiology::Agent::parse("mk7:food")
+        .unwrap()
+        .to_canonical(400.0, "ug")
+        .unwrap();
+    assert!((mk7[0].amount - nmol_400ug).abs() < 1e-9 * nmol_400ug);
+    assert!(
+        (mk7[1].time_h - mk7[0].time_h - 72.0).abs() < 1e-9,
+        "Mon to Thu"
+    );
+}
