@@ -15,7 +15,7 @@ mod style;
 /// k2bone is a mathematical model, not medical advice.
 #[derive(Debug, Parser)]
 #[command(name = "k2bone", version, about, long_about = None, propagate_version = true)]
-struct Cli {
+pub struct Cli {
     #[command(subcommand)]
     command: Command,
 }
@@ -36,6 +36,8 @@ enum Command {
     Foods(commands::foods::FoodsArgs),
     /// Diet logs and food plans: per-vitamer intake, plans toward a target, safety flags.
     Diet(commands::diet::DietArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(commands::completions::CompletionsArgs),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +50,7 @@ fn main() -> ExitCode {
         Command::Evidence(args) => commands::evidence::run(args),
         Command::Foods(args) => commands::foods::run(args),
         Command::Diet(args) => commands::diet::run(args),
+        Command::Completions(args) => commands::completions::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

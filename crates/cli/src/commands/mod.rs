@@ -1,7 +1,7 @@
 //! One module per subcommand.
 
-pub mod arms;
 pub mod calibrate;
+pub mod completions;
 pub mod diet;
 pub mod evidence;
 pub mod foods;

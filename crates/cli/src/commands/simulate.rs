@@ -21,13 +21,18 @@ const MAX_ROWS: f64 = 5e6;
 #[command(
     allow_negative_numbers = true,
     after_help = "Examples:
+  k2bone simulate examples/scenarios/mk4-vs-mk7.toml --out out/mk4-vs-mk7
+  k2bone simulate --builtin mk7-180-3y --out out/mk7 --format json
   k2bone simulate --builtin baseline --years 10 --out out/baseline
   k2bone simulate --builtin denosumab-q6m --out out/denosumab
   k2bone simulate --doses examples/doses/teriparatide-20ug-daily.csv --days 10 --every-hours 0.1 --out out/teri
   k2bone simulate --list-builtins"
 )]
 pub struct SimulateArgs {
-    /// A built-in reference scenario (see --list-builtins); default `baseline` when no --doses.
+    /// A scenario file (TOML, docs/scenarios.md): a person, arms with regimens, a duration.
+    #[arg(value_name = "SCENARIO.toml", conflicts_with = "builtin")]
+    scenario: Option<PathBuf>,
+    /// A built-in scenario (see --list-builtins); default `baseline` when no --doses.
     #[arg(long, value_name = "NAME")]
     builtin: Option<String>,
     /// A dosing table: CSV with time_h,drug,amount,unit and optional ii_h,addl,dur_h.
@@ -66,6 +71,9 @@ pub struct SimulateArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     quiet: bool,
+    /// text, or json (the summary on stdout, for machines; scenarios only).
+    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+    format: String,
 }
 
 pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
@@ -73,30 +81,59 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
         for b in builtins::BUILTINS {
             println!("{:<28} {}", b.name, b.description);
         }
-        for s in k2bone_sim::studies::studies() {
-            println!("{:<28} {} [full model, multi-arm]", s.name, s.description);
+        for t in k2bone_scenario::templates::TEMPLATES {
+            println!("{:<28} {} [scenario, full model]", t.name, t.description);
         }
         return Ok(());
     }
-    if let Some(study) = args.builtin.as_deref().and_then(k2bone_sim::studies::study) {
+    let study_builtin = args
+        .builtin
+        .as_deref()
+        .filter(|n| k2bone_scenario::templates::template(n).is_some());
+    if args.scenario.is_some() || study_builtin.is_some() {
         if args.params.is_some()
             || args.years.is_some()
             || args.days.is_some()
             || args.hours.is_some()
+            || args.doses.is_some()
         {
-            return Err(bad_input(format!(
-                "`{}` is a multi-arm study with its own person and duration; \
-                 --params/--years/--days/--hours apply to the core scenarios only",
-                study.name
-            )));
+            return Err(bad_input(
+                "a scenario has its own person, duration and regimens; \
+                 --params/--doses/--years/--days/--hours apply to the core model's scenarios only \
+                 (set [simulation] duration in the scenario file instead)",
+            ));
         }
-        return super::arms::run_study(
-            &study,
+        let mut plan = super::study::load(args.scenario.as_deref(), study_builtin)?;
+        if let Some(h) = args.every_hours {
+            if !(h.is_finite() && h > 0.0 && h <= plan.duration_days() * 24.0) {
+                return Err(bad_input(format!(
+                    "--every-hours {h} is out of range (accepted: > 0 and <= the duration, {} h)",
+                    plan.duration_days() * 24.0
+                )));
+            }
+            plan.scenario.simulation.output_every_h = h;
+            let name = plan.name.clone();
+            plan = super::study::StudyPlan::new(&name, plan.scenario)?;
+        }
+        let quiet = args.quiet || args.format == "json";
+        let result = super::study::run(&plan, quiet)?;
+        let written = super::study::write_outputs(
+            &plan,
+            &result,
             &args.out,
-            args.every_hours,
-            !args.no_plots,
-            args.quiet,
-        );
+            super::study::WriteOptions {
+                plots: !args.no_plots,
+            },
+        )?;
+        if args.format == "json" {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&super::study::summary_json(&plan, &result))?
+            );
+        } else if !args.quiet {
+            super::study::print_run(&plan, &result, &written);
+        }
+        return Ok(());
     }
     let model = match &args.params {
         Some(path) => {
@@ -121,7 +158,7 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
                 let names: Vec<_> = builtins::BUILTINS
                     .iter()
                     .map(|b| b.name)
-                    .chain(k2bone_sim::studies::studies().iter().map(|s| s.name))
+                    .chain(k2bone_scenario::templates::names())
                     .collect();
                 bad_input(format!(
                     "unknown built-in scenario `{name}` (accepted: {})",

@@ -10,94 +10,73 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::{json, Map, Value};
 
-use k2bone_physiology::fracture::Sex;
-use k2bone_physiology::{Agent, BoneHealthModel};
+use k2bone_report::curves::{CurvesFigure, Panel, Series};
 use k2bone_report::disclaimer::DISCLAIMER;
-use k2bone_sim::studies::Study;
-use k2bone_sim::summary::{summarize, ArmSummary, StudyFacts, END_KEYS};
-use k2bone_sim::{grid, run_arms_observed, ArmRun, ArmSpec, Simulator};
+use k2bone_scenario::{templates, Plan, Scenario};
+use k2bone_sim::summary::{summarize, ArmSummary, END_KEYS};
+use k2bone_sim::{run_arms_observed, ArmRun};
 
-/// Everything needed to run and report one multi-arm study.
+use crate::exit::bad_input;
+
+/// Everything needed to run and report one multi-arm study: a scenario and its built plan.
 #[derive(Debug, Clone)]
 pub struct StudyPlan {
     /// Short name (a built-in's name or the scenario file's stem).
     pub name: String,
     pub title: String,
     pub question: Option<String>,
-    pub description: String,
-    pub model: BoneHealthModel,
-    pub burn_in_h: f64,
-    pub grid_h: Vec<f64>,
-    pub sim: Simulator,
-    pub arms: Vec<ArmSpec<Agent>>,
-    /// Per arm, its regimen in words (one line per supplement, drug or diet).
-    pub regimens: Vec<Vec<String>>,
-    /// The person as (field, value) rows.
-    pub person: Vec<(String, String)>,
-    pub notes: Vec<String>,
-    pub facts: StudyFacts,
+    pub scenario: Scenario,
+    pub plan: Plan,
 }
 
 impl StudyPlan {
-    /// A plan from one of the built-in studies of `k2bone_sim::studies`.
-    pub fn from_study(study: &Study, every_h: f64) -> anyhow::Result<StudyPlan> {
-        let model = study.model()?;
-        let arms = study.arm_specs(&model).map_err(anyhow::Error::msg)?;
-        let regimens = study
-            .arms
-            .iter()
-            .map(|(_, regimen)| {
-                regimen
-                    .iter()
-                    .map(|d| {
-                        format!(
-                            "{} {} {}{}",
-                            d.agent,
-                            d.amount,
-                            d.unit,
-                            if d.per_day > 1 {
-                                format!(" {}x daily", d.per_day)
-                            } else {
-                                " daily".into()
-                            }
-                        )
-                    })
-                    .collect()
-            })
-            .collect();
+    /// Builds `scenario` (opening the food database only if an arm has a diet log).
+    pub fn new(name: &str, scenario: Scenario) -> anyhow::Result<StudyPlan> {
+        let foods = if scenario.needs_foods() {
+            let mut store = k2bone_store::Store::open_default()
+                .context("opening the k2bone database for the diet logs")?;
+            Some(k2bone_diet::FoodDb::open(&mut store).context("loading the food table")?)
+        } else {
+            None
+        };
+        let plan = scenario.build(foods.as_ref()).map_err(bad_input)?;
         Ok(StudyPlan {
-            name: study.name.into(),
-            title: study.name.into(),
-            question: None,
-            description: study.description.into(),
-            burn_in_h: study.burn_in_h(),
-            grid_h: grid(study.duration_h(), every_h),
-            sim: Simulator {
-                rtol: 1e-8,
-                atol: 1e-10,
-                ..Simulator::default()
-            },
-            arms,
-            regimens,
-            person: vec![
-                ("sex".into(), "female".into()),
-                ("age at start".into(), format!("{} years", study.age_years)),
-            ],
-            notes: vec![],
-            facts: StudyFacts {
-                sex: Sex::Female,
-                age_years_at_start: study.age_years,
-                duration_days: study.duration_h() / 24.0,
-                baseline_z_lumbar_spine: 0.0,
-                baseline_z_femoral_neck: 0.0,
-                k2_effect_beyond_bmd: false,
-            },
-            model,
+            name: name.to_string(),
+            title: scenario.title.clone().unwrap_or_else(|| name.to_string()),
+            question: scenario.question.clone(),
+            scenario,
+            plan,
         })
     }
 
     pub fn duration_days(&self) -> f64 {
-        self.grid_h.last().copied().unwrap_or(0.0) / 24.0
+        self.scenario.simulation.duration_days
+    }
+
+    pub fn every_h(&self) -> f64 {
+        self.scenario.simulation.output_every_h
+    }
+}
+
+/// A scenario from a file, or a built-in one (a template name).
+pub fn load(file: Option<&Path>, builtin: Option<&str>) -> anyhow::Result<StudyPlan> {
+    match (file, builtin) {
+        (Some(path), _) => {
+            let s = Scenario::from_file(path).map_err(bad_input)?;
+            let name = s.name();
+            StudyPlan::new(&name, s)
+        }
+        (None, Some(name)) => {
+            let t = templates::template(name).ok_or_else(|| {
+                bad_input(format!(
+                    "unknown built-in scenario `{name}` (accepted: {})",
+                    templates::names().join(", ")
+                ))
+            })?;
+            let s = Scenario::from_str(t.toml, &format!("<builtin {name}>")).map_err(bad_input)?;
+            StudyPlan::new(name, s)
+        }
+        (None, None) => Err(bad_input("give a scenario file or --builtin NAME")),
     }
 }
 
@@ -115,12 +94,15 @@ pub fn run(plan: &StudyPlan, quiet: bool) -> anyhow::Result<StudyRun> {
     let started = Instant::now();
     let bar = ProgressBar::with_draw_target(Some(1000), ProgressDrawTarget::hidden());
     bar.set_style(
-        ProgressStyle::with_template("{spinner} simulating {msg} [{bar:30}] {percent:>3}% {elapsed}")
-            .expect("valid template")
-            .progress_chars("=> "),
+        ProgressStyle::with_template(
+            "{spinner} simulating {msg} [{bar:30}] {percent:>3}% {elapsed}",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
     );
-    bar.set_message(format!("{} arms", plan.arms.len()));
-    let fractions: Vec<AtomicU64> = plan.arms.iter().map(|_| AtomicU64::new(0)).collect();
+    let p = &plan.plan;
+    bar.set_message(format!("{} arms", p.arms.len()));
+    let fractions: Vec<AtomicU64> = p.arms.iter().map(|_| AtomicU64::new(0)).collect();
     let shown = std::sync::atomic::AtomicBool::new(false);
     let progress = |arm: usize, f: f64| {
         fractions[arm].store(f.to_bits(), Ordering::Relaxed);
@@ -138,17 +120,10 @@ pub fn run(plan: &StudyPlan, quiet: bool) -> anyhow::Result<StudyRun> {
             / fractions.len().max(1) as f64;
         bar.set_position((mean * 1000.0) as u64);
     };
-    let runs = run_arms_observed(
-        &plan.sim,
-        &plan.model,
-        plan.burn_in_h,
-        &plan.arms,
-        &plan.grid_h,
-        &progress,
-    )
-    .with_context(|| format!("simulating `{}`", plan.name))?;
+    let runs = run_arms_observed(&p.sim, &p.model, p.burn_in_h, &p.arms, &p.grid_h, &progress)
+        .with_context(|| format!("simulating `{}`", plan.name))?;
     bar.finish_and_clear();
-    let summaries = summarize(&plan.facts, &runs).map_err(anyhow::Error::msg)?;
+    let summaries = summarize(&p.facts, &runs).map_err(anyhow::Error::msg)?;
     Ok(StudyRun {
         runs,
         summaries,
@@ -157,11 +132,12 @@ pub fn run(plan: &StudyPlan, quiet: bool) -> anyhow::Result<StudyRun> {
 }
 
 /// `summary.json`: the `arms[].name` / `arms[].end` shape, with units per key.
-pub fn summary_json(plan: &StudyPlan, result: &StudyRun, every_h: f64) -> Value {
+pub fn summary_json(plan: &StudyPlan, result: &StudyRun) -> Value {
+    let p = &plan.plan;
     let arms: Vec<Value> = result
         .summaries
         .iter()
-        .zip(&plan.regimens)
+        .zip(&p.regimens)
         .map(|(s, regimen)| {
             let end: Map<String, Value> = s
                 .end
@@ -183,7 +159,7 @@ pub fn summary_json(plan: &StudyPlan, result: &StudyRun, every_h: f64) -> Value 
         .iter()
         .map(|(k, u, meaning)| (k.to_string(), json!({"unit": u, "meaning": meaning})))
         .collect();
-    let person: Map<String, Value> = plan
+    let person: Map<String, Value> = p
         .person
         .iter()
         .map(|(k, v)| (k.clone(), json!(v)))
@@ -192,19 +168,18 @@ pub fn summary_json(plan: &StudyPlan, result: &StudyRun, every_h: f64) -> Value 
         "scenario": plan.name,
         "title": plan.title,
         "question": plan.question,
-        "description": plan.description,
         "person": person,
         "duration_days": plan.duration_days(),
-        "output_every_hours": every_h,
+        "output_every_hours": plan.every_h(),
         "arms": arms,
         "units": units,
         "fracture_risk": {
-            "age_years": plan.facts.age_years_at_start + plan.facts.duration_days / 365.0,
+            "age_years": p.facts.age_years_at_start + p.facts.duration_days / 365.0,
             "method": "incidence x RR per SD (Marshall 1996) of the BMD difference from the first arm plus the baseline Z-scores; k2 effect beyond BMD off unless the scenario turns it on",
-            "k2_effect_beyond_bmd": plan.facts.k2_effect_beyond_bmd,
+            "k2_effect_beyond_bmd": p.facts.k2_effect_beyond_bmd,
         },
-        "notes": plan.notes,
-        "solver": {"method": "BDF (diffsol)", "rtol": plan.sim.rtol, "atol": plan.sim.atol},
+        "notes": p.notes,
+        "solver": {"method": "BDF (diffsol)", "rtol": p.sim.rtol, "atol": p.sim.atol},
         "model": "Peterson-Riggs core + k2bone vitamin K/D extension (docs/model/vitamin-k.md)",
         "disclaimer": DISCLAIMER,
     })
@@ -255,4 +230,121 @@ pub fn write_csv(runs: &[ArmRun], out: &Path) -> anyhow::Result<PathBuf> {
     }
     w.flush()?;
     Ok(path)
+}
+
+/// Options for the files a study run writes.
+#[derive(Debug, Clone, Copy)]
+pub struct WriteOptions {
+    pub plots: bool,
+}
+
+/// Writes every output of a run into `out` and returns the paths written.
+pub fn write_outputs(
+    plan: &StudyPlan,
+    result: &StudyRun,
+    out: &Path,
+    opts: WriteOptions,
+) -> anyhow::Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let mut written = vec![write_csv(&result.runs, out)?];
+    let summary = summary_json(plan, result);
+    let json_path = out.join("summary.json");
+    std::fs::write(&json_path, serde_json::to_string_pretty(&summary)? + "\n")
+        .with_context(|| format!("cannot write {}", json_path.display()))?;
+    written.push(json_path);
+    let resolved = out.join("scenario.toml");
+    std::fs::write(&resolved, plan.scenario.to_resolved_toml())
+        .with_context(|| format!("cannot write {}", resolved.display()))?;
+    written.push(resolved);
+    if opts.plots {
+        let fig = overview_figure(&plan.name, &result.runs);
+        for ext in ["svg", "png"] {
+            let path = out.join(format!("timecourse.{ext}"));
+            k2bone_report::curves::curves(&fig, &path)
+                .with_context(|| format!("cannot draw {}", path.display()))?;
+            written.push(path);
+        }
+    }
+    Ok(written)
+}
+
+/// Prints what was run, the end-of-study table, the files written and the disclaimer.
+pub fn print_run(plan: &StudyPlan, result: &StudyRun, written: &[PathBuf]) {
+    anstream::println!(
+        "{}",
+        crate::style::header(&format!(
+            "{}: {} arms x {:.0} days in {:.2} s",
+            plan.title,
+            result.runs.len(),
+            plan.duration_days(),
+            result.seconds
+        ))
+    );
+    if let Some(q) = &plan.question {
+        println!("{q}");
+    }
+    for (s, regimen) in result.summaries.iter().zip(&plan.plan.regimens) {
+        println!("  {:<20} {}", s.name, regimen.join("; "));
+    }
+    println!();
+    print_table(result);
+    for n in &plan.plan.notes {
+        anstream::println!("{}", crate::style::note(&format!("note: {n}")));
+    }
+    let files: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+    anstream::println!("wrote {}", crate::style::path(&files.join(", ")));
+    anstream::println!("\n{}", crate::style::note(DISCLAIMER));
+}
+
+/// The overview figure: one panel per key quantity, one line per arm.
+pub fn overview_figure(name: &str, runs: &[ArmRun]) -> CurvesFigure {
+    let panel = |title: &str, f: &dyn Fn(&ArmRun) -> Vec<f64>| Panel {
+        title: title.into(),
+        series: runs
+            .iter()
+            .map(|r| Series {
+                label: r.name.clone(),
+                values: f(r),
+            })
+            .collect(),
+    };
+    let rel = |name: &'static str| {
+        move |r: &ArmRun| {
+            let c = r.trajectory.column(name).expect("known column");
+            c.iter()
+                .map(|v| (v / c[0] - 1.0) * 100.0)
+                .collect::<Vec<_>>()
+        }
+    };
+    let pct = |name: &'static str| {
+        move |r: &ArmRun| {
+            let c = r.trajectory.column(name).expect("known column");
+            c.iter()
+                .map(|v| ((1.0 + v / 100.0) / (1.0 + c[0] / 100.0) - 1.0) * 100.0)
+                .collect::<Vec<_>>()
+        }
+    };
+    let raw = |name: &'static str| {
+        move |r: &ArmRun| r.trajectory.column(name).expect("known column").to_vec()
+    };
+    CurvesFigure {
+        title: format!("k2bone: {name}"),
+        times_days: runs[0]
+            .trajectory
+            .times_h
+            .iter()
+            .map(|t| t / 24.0)
+            .collect(),
+        panels: vec![
+            panel("Serum MK-7 (ng/mL)", &raw("MK7_ng_mL")),
+            panel("ucOC/cOC (% change)", &pct("ucOC_cOC_pct_change")),
+            panel("dp-ucMGP (% change)", &pct("dp_ucMGP_pct_change")),
+            panel("Lumbar spine BMD (% change)", &rel("BMDls")),
+            panel("Femoral neck BMD (% change)", &rel("BMDfn")),
+            panel("Calcification index (% change)", &rel("CI")),
+            panel("Serum 25(OH)D (nmol/L)", &raw("D25")),
+            panel("Plasma PTH (pM)", &raw("PTHpm")),
+        ],
+        footer: DISCLAIMER.into(),
+    }
 }
