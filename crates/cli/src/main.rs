@@ -14,6 +14,11 @@ mod style;
 ///
 /// k2bone is a mathematical model, not medical advice.
 #[derive(Debug, Parser)]
+#[command(after_help = "Start here:
+  k2bone demo                                   # a 3-year MK-7 study, report in k2bone-demo/
+  k2bone scenario new --template mk4-vs-mk7     # a starter scenario file
+  k2bone simulate mk4-vs-mk7.toml --out out     # run it
+  k2bone compare mk4-vs-mk7.toml                # arms side by side")]
 #[command(name = "k2bone", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {
     #[command(subcommand)]
@@ -22,8 +27,14 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Simulate the calcium–bone model (built-in scenarios or a dosing table).
+    /// Run the built-in demo scenario and write its report (start here).
+    Demo(commands::demo::DemoArgs),
+    /// Simulate a scenario file, a built-in scenario, or the core model with a dosing table.
     Simulate(commands::simulate::SimulateArgs),
+    /// Compare arms side by side: end-of-study values and differences from the first arm.
+    Compare(commands::compare::CompareArgs),
+    /// Scenario files: check one, start one from a template, list the templates.
+    Scenario(commands::scenario::ScenarioArgs),
     /// Fit the vitamin K extension to its calibration targets (data/calibration/*.toml).
     Calibrate(commands::calibrate::CalibrateArgs),
     /// Compare the model with trial results it was not fitted to (data/validation).
@@ -43,7 +54,10 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Demo(args) => commands::demo::run(args),
         Command::Simulate(args) => commands::simulate::run(args),
+        Command::Compare(args) => commands::compare::run(args),
+        Command::Scenario(args) => commands::scenario::run(args),
         Command::Meta(args) => commands::meta::run(args),
         Command::Calibrate(args) => commands::calibrate::run(args),
         Command::Validate(args) => commands::validate::run(args),

@@ -155,6 +155,14 @@ impl Scenario {
         if !female {
             notes.push("men: the core's estrogen and postmenopausal bone-loss terms are off; the model was calibrated on women".into());
         }
+        let denosumab = self
+            .arms
+            .iter()
+            .flat_map(|a| &a.regimen)
+            .any(|d| matches!(d.agent, Agent::Core(k2bone_physiology::Drug::Denosumab)));
+        if denosumab {
+            notes.push("denosumab: BMD change here is the core's BMDls (Peterson & Riggs 2012), which rises about 27% over 3 years of 60 mg every 6 months (the published model's own output, spec §10.2: BMDls 1.268 at 36 months); the denosumab-calibrated lumbar change is BMDlsDENchange in timeseries.csv".into());
+        }
         match p.anticoagulant {
             Anticoagulant::Warfarin { .. } => notes.push("on a vitamin K antagonist: any change in vitamin K intake changes clotting; talk to the clinician who manages the anticoagulant first".into()),
             Anticoagulant::Doac => notes.push("DOACs do not act through vitamin K; the model has no DOAC term. Talk to your clinician before changing supplements".into()),

@@ -94,7 +94,6 @@ fn builtin_studies_as_files_give_the_same_runs() {
             }
         }
         // Same model: identical initial state and right-hand side there.
-        use k2bone_sim::OdeModel;
         let y0 = p.model.initial_state();
         assert_eq!(y0, model.initial_state(), "{name}");
         let (mut d1, mut d2) = (vec![0.0; y0.len()], vec![0.0; y0.len()]);
