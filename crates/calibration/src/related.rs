@@ -155,6 +155,32 @@ mod tests {
     }
 
     #[test]
+    fn related_targets_simulate_to_their_calibration_values() {
+        let all = shipped_targets().unwrap();
+        let mk7 = Agent::parse("mk7").unwrap();
+        let found = related(&all, &[(mk7, mk7_nmol_per_day(360.0))], 1.01).unwrap();
+        let names: Vec<&str> = found.iter().map(|r| r.target.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["pd-ucoc-ratio-mk7-360-12wk", "pd-dpucmgp-mk7-360-12wk"]
+        );
+        let results = simulate_related(&found).unwrap();
+        // Dalmeijer 2012 at 360 ug/d: ucOC/cOC -74%, dp-ucMGP -46%, each within its
+        // calibration tolerance (8 points).
+        assert!(
+            (results[0].simulated + 74.0).abs() <= 8.0,
+            "{:?}",
+            results[0]
+        );
+        assert!(
+            (results[1].simulated + 46.0).abs() <= 8.0,
+            "{:?}",
+            results[1]
+        );
+        assert!(results.iter().all(|r| r.verdict == "within tolerance"));
+    }
+
+    #[test]
     fn mk4_45mg_finds_the_validation_trials() {
         let all = shipped_targets().unwrap();
         let mk4 = Agent::parse("mk4").unwrap();
@@ -167,4 +193,60 @@ mod tests {
             .iter()
             .any(|r| r.role == Role::Calibration && r.target.name == "pd-ucoc-mk4-45mg-1y"));
     }
+}
+
+/// A related target simulated with the shipped parameters (the trial's own design and
+/// population, not the scenario's person).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RelatedResult {
+    pub role: Role,
+    pub name: String,
+    pub source: String,
+    pub output: String,
+    pub reported: f64,
+    pub reported_ci: Option<[f64; 2]>,
+    pub simulated: f64,
+    pub tolerance: f64,
+    /// "inside the CI", "outside the CI", "within tolerance", "miss".
+    pub verdict: String,
+}
+
+/// Simulates each target (in parallel) with the shipped model and extension parameters.
+pub fn simulate_related(targets: &[&RoledTarget]) -> Result<Vec<RelatedResult>, CalibrationError> {
+    let core = k2bone_physiology::CalciumBoneModel::default();
+    let k = k2bone_physiology::KParamFile::shipped().params;
+    let results: Vec<Result<RelatedResult, CalibrationError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = targets
+            .iter()
+            .map(|rt| {
+                let (core, k) = (&core, &k);
+                scope.spawn(move || {
+                    let e = crate::evaluate(core, k, &rt.target)?;
+                    let t = &rt.target;
+                    let verdict = match t.reported_ci {
+                        Some([lo, hi]) if (lo..=hi).contains(&e.simulated) => "inside the CI",
+                        Some(_) => "outside the CI",
+                        None if e.within_tolerance() => "within tolerance",
+                        None => "miss",
+                    };
+                    Ok(RelatedResult {
+                        role: rt.role,
+                        name: t.name.clone(),
+                        source: t.source.clone(),
+                        output: t.output.clone(),
+                        reported: t.value,
+                        reported_ci: t.reported_ci,
+                        simulated: e.simulated,
+                        tolerance: t.tolerance,
+                        verdict: verdict.into(),
+                    })
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a target's thread panicked"))
+            .collect()
+    });
+    results.into_iter().collect()
 }
