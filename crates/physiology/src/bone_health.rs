@@ -31,6 +31,7 @@ pub enum ExtState {
     D3Pool,
     D25,
     Calcification,
+    UcMgp,
 }
 
 impl ExtState {
@@ -41,7 +42,7 @@ impl ExtState {
 }
 
 /// Name, unit and meaning of each extension state.
-pub const EXT_STATES: [(&str, &str, &str); 10] = [
+pub const EXT_STATES: [(&str, &str, &str); 11] = [
     ("K1_gut", "nmol", "phylloquinone in the gut"),
     ("K1_plasma", "nmol", "phylloquinone in plasma"),
     ("MK4_gut", "nmol", "MK-4 in the gut"),
@@ -56,6 +57,11 @@ pub const EXT_STATES: [(&str, &str, &str); 10] = [
     ("D3_pool", "ug", "oral vitamin D3 awaiting 25-hydroxylation"),
     ("D25", "nmol/L", "serum 25-hydroxyvitamin D"),
     ("CI", "index", "vascular calcification index (1 at start)"),
+    (
+        "ucMGP_rel",
+        "-",
+        "circulating uncarboxylated MGP (dp-ucMGP) relative to baseline; follows the vessel-wall fraction slowly",
+    ),
 ];
 
 /// Number of states of the full model.
@@ -185,6 +191,7 @@ impl BoneHealthModel {
         y.push(0.0);
         y.push(self.person.d25_nmol_l);
         y.push(1.0);
+        y.push(1.0);
         debug_assert_eq!(y.len(), N_FULL);
         y
     }
@@ -241,8 +248,10 @@ impl BoneHealthModel {
         // Calcification.
         let v1 = self.core.params().calcium.V1;
         let caxp_rel = core_y[S::P.idx()] / v1 * (core_y[S::ECCPhos.idx()] / v1) / self.base.caxp;
-        ext_dy[ExtState::Calcification as usize] =
-            calcification::derivative(k, caxp_rel, f_mgp, self.base.f_mgp);
+        let uc_mgp = ext_y[ExtState::UcMgp as usize];
+        ext_dy[ExtState::Calcification as usize] = calcification::derivative(k, caxp_rel, uc_mgp);
+        ext_dy[ExtState::UcMgp as usize] =
+            carb::uc_mgp_derivative(k, f_mgp, self.base.f_mgp, uc_mgp);
         for (d, r) in dy.iter_mut().zip(&inputs.rates) {
             if *r != 0.0 {
                 *d += *r;

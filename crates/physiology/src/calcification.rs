@@ -2,7 +2,8 @@
 //! and grows at a baseline rate, faster with a higher Ca×PO4 product and with more
 //! uncarboxylated MGP (carboxylated MGP inhibits calcification):
 //! $$ \dot{CI} = r_0 \left(\frac{Ca\,P}{Ca_0 P_0}\right)^{\gamma_{CaP}}
-//!    \left(\frac{1 - f_{MGP}}{1 - f_{MGP,0}}\right)^{\gamma_{MGP}}. $$
+//!    U_{MGP}^{\gamma_{MGP}}, $$
+//! where $U_{MGP}$ is circulating dp-ucMGP relative to baseline (state `ucMGP_rel`).
 //! Every constant here is an assumption (docs/assumptions.md): read the index as a direction,
 //! not a prediction.
 
@@ -12,8 +13,7 @@ use crate::scalar::Scalar;
 use k2bone_units::HOURS_PER_YEAR;
 
 /// d(CI)/dt per hour.
-pub fn derivative<T: Scalar>(p: &KParams, caxp_rel: T, f_mgp: T, f_mgp0: f64) -> T {
-    let uc_rel = (f_mgp * -1.0 + 1.0) / (1.0 - f_mgp0);
+pub fn derivative<T: Scalar>(p: &KParams, caxp_rel: T, uc_rel: T) -> T {
     caxp_rel.powf(p.ci_caxp_gamma)
         * uc_rel.powf(p.ci_mgp_gamma)
         * (p.ci_growth_per_year / HOURS_PER_YEAR)

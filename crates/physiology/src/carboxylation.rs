@@ -37,6 +37,13 @@ pub fn hepatic_fraction(p: &KParams, k_in: f64, vka_inhibition: f64) -> f64 {
     k_eff / (k_eff + p.liver_k_nm)
 }
 
+/// d(U_MGP)/dt: circulating dp-ucMGP (relative to baseline) follows the uncarboxylated
+/// fraction of MGP in the vessel wall with turnover `mgp_turnover_per_h` (assumption A-model-14:
+/// a slow pool, its rate fitted to Dalmeijer 2012 at 12 weeks and Knapen 2015 at 3 years).
+pub fn uc_mgp_derivative<T: Scalar>(p: &KParams, f_mgp: T, f_mgp0: f64, uc_rel: T) -> T {
+    ((f_mgp * -1.0 + 1.0) / (1.0 - f_mgp0) - uc_rel) * p.mgp_turnover_per_h
+}
+
 /// d(K_ex)/dt.
 pub fn status_derivative<T: Scalar>(p: &KParams, supply: T, k_ex: T) -> T {
     (supply - k_ex) * p.ke0_per_h

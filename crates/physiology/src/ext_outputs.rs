@@ -96,7 +96,6 @@ impl BoneHealthModel {
         let c_nm = |plasma: ExtState, i: usize| y[plasma.idx()] / self.pk_at(i).v_l;
         let k_ex = y[ExtState::KStatus.idx()];
         let f_oc = carb::oc_fraction(k, k_ex);
-        let f_mgp = carb::mgp_fraction(k, k_ex);
         let b = self.core().baseline();
         let d = self.core().derived();
         let ob_rel = (y[S::OBfast.idx()] + y[S::OBslow.idx()]) / d.OB0;
@@ -124,7 +123,7 @@ impl BoneHealthModel {
             ((1.0 - f_oc) / (1.0 - base.f_oc) - 1.0) * 100.0,
             ratio,
             (ratio / ratio0 - 1.0) * 100.0,
-            ((1.0 - f_mgp) / (1.0 - base.f_mgp) - 1.0) * 100.0,
+            (y[ExtState::UcMgp.idx()] - 1.0) * 100.0,
             100.0 * carb::hepatic_fraction(k, k_in, self.person().vka_inhibition),
             crate::vitamin_d::synthesis_factor(k, y[ExtState::D25.idx()]),
             (y[ExtState::Calcification.idx()] - 1.0) * 100.0,

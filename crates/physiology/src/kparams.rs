@@ -94,7 +94,7 @@ k_params! {
         f_tablet, f_food_k1, f_food_mk,
     }
     status { ke0_per_h, liver_k_nm, w_k1, w_mk4, w_mk7 }
-    carboxylation { oc_ec50_nm, oc_hill, mgp_ec50_nm, mgp_hill, oc_calcitriol_gamma }
+    carboxylation { oc_ec50_nm, oc_hill, mgp_ec50_nm, mgp_hill, mgp_turnover_per_h, oc_calcitriol_gamma }
     bone { ob_emax, oc_imax, w_site_ls, w_site_fn }
     vitamin_d {
         d3_conversion_per_h, d25_half_life_h, d25_per_ug_day, d3_saturation_ug_day,
@@ -202,6 +202,7 @@ impl KParams {
             ("carboxylation.oc_hill", self.oc_hill),
             ("carboxylation.mgp_ec50_nm", self.mgp_ec50_nm),
             ("carboxylation.mgp_hill", self.mgp_hill),
+            ("carboxylation.mgp_turnover_per_h", self.mgp_turnover_per_h),
             ("vitamin_d.d3_conversion_per_h", self.d3_conversion_per_h),
             ("vitamin_d.d25_half_life_h", self.d25_half_life_h),
             ("vitamin_d.d25_per_ug_day", self.d25_per_ug_day),

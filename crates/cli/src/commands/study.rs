@@ -189,7 +189,7 @@ pub fn summary_json(plan: &StudyPlan, result: &StudyRun) -> Value {
 pub const TABLE_KEYS: [(&str, &str); 6] = [
     ("bmd_lumbar_pct_change", "LS BMD %"),
     ("bmd_femoral_neck_pct_change", "FN BMD %"),
-    ("ucoc_pct_change", "ucOC %"),
+    ("ucoc_coc_ratio_pct_change", "ucOC/cOC %"),
     ("dp_ucmgp_pct_change", "dp-ucMGP %"),
     ("calcification_index_pct_change", "calcif. %"),
     ("hip_fracture_risk_10y_pct", "hip 10y %"),
