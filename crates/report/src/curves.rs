@@ -34,11 +34,16 @@ pub struct CurvesFigure {
     pub footer: String,
 }
 
-const COLORS: [RGBColor; 4] = [
+/// Line colors, in series order (the same arm gets the same color in every figure).
+pub const COLORS: [RGBColor; 8] = [
     RGBColor(31, 84, 150),
     RGBColor(200, 82, 0),
     RGBColor(40, 140, 60),
     RGBColor(120, 60, 150),
+    RGBColor(190, 40, 60),
+    RGBColor(20, 150, 160),
+    RGBColor(140, 110, 20),
+    RGBColor(90, 90, 90),
 ];
 const PANEL_W: u32 = 520;
 const PANEL_H: u32 = 300;

@@ -10,8 +10,11 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::{json, Map, Value};
 
+use k2bone_calibration::related;
 use k2bone_report::curves::{CurvesFigure, Panel, Series};
 use k2bone_report::disclaimer::DISCLAIMER;
+use k2bone_report::page::{write_report, EvidenceRow, KeyRow, ReportPage};
+use k2bone_report::topics::write_study_plots;
 use k2bone_scenario::{templates, Plan, Scenario};
 use k2bone_sim::summary::{summarize, ArmSummary, END_KEYS};
 use k2bone_sim::{run_arms_observed, ArmRun};
@@ -256,6 +259,9 @@ pub fn write_outputs(
     std::fs::write(&resolved, plan.scenario.to_resolved_toml())
         .with_context(|| format!("cannot write {}", resolved.display()))?;
     written.push(resolved);
+    let parquet = out.join("timeseries.parquet");
+    k2bone_report::columnar::write_timeseries_parquet(&result.runs, &parquet)?;
+    written.push(parquet);
     if opts.plots {
         let fig = overview_figure(&plan.name, &result.runs);
         for ext in ["svg", "png"] {
@@ -264,8 +270,128 @@ pub fn write_outputs(
                 .with_context(|| format!("cannot draw {}", path.display()))?;
             written.push(path);
         }
+        let plots = write_study_plots(&result.runs, &plan.plan.facts, out, &plan.title)
+            .with_context(|| format!("cannot draw the plots in {}", out.display()))?;
+        for p in &plots {
+            written.push(p.svg.clone());
+            written.push(p.png.clone());
+        }
+        let files: Vec<String> = written
+            .iter()
+            .filter_map(|p| p.file_name().map(|f| f.to_string_lossy().into_owned()))
+            .collect();
+        let page = report_page(plan, result, files)?;
+        let html = out.join("report.html");
+        write_report(&page, &plots, &html)
+            .with_context(|| format!("cannot write {}", html.display()))?;
+        written.push(html);
     }
     Ok(written)
+}
+
+/// Rows of the report's key-numbers table: (end key, label).
+const REPORT_KEYS: [(&str, &str); 12] = [
+    ("bmd_lumbar_pct_change", "Lumbar spine BMD, change"),
+    ("bmd_femoral_neck_pct_change", "Femoral neck BMD, change"),
+    ("ucoc_coc_ratio_pct_change", "ucOC/cOC ratio, change"),
+    ("ucoc_pct_change", "ucOC, change"),
+    ("dp_ucmgp_pct_change", "dp-ucMGP, change"),
+    (
+        "calcification_index_pct_change",
+        "Calcification index, change",
+    ),
+    ("serum_mk7_ng_ml", "Serum MK-7 at the end"),
+    ("serum_25ohd_nmol_l", "Serum 25(OH)D at the end"),
+    (
+        "hepatic_carboxylation_pct",
+        "Hepatic carboxylation at the end",
+    ),
+    (
+        "hip_fracture_risk_10y_pct",
+        "Hip fracture risk, next 10 years",
+    ),
+    (
+        "vertebral_fracture_risk_10y_pct",
+        "Vertebral fracture risk, next 10 years",
+    ),
+    (
+        "any_fracture_risk_10y_pct",
+        "Any major fracture risk, next 10 years",
+    ),
+];
+
+/// The report page: question, person, arms, key numbers, related trial evidence, notes.
+pub fn report_page(
+    plan: &StudyPlan,
+    result: &StudyRun,
+    files: Vec<String>,
+) -> anyhow::Result<ReportPage> {
+    let p = &plan.plan;
+    let key_numbers = REPORT_KEYS
+        .iter()
+        .map(|(key, label)| KeyRow {
+            label: label.to_string(),
+            unit: k2bone_sim::summary::unit_of(key).unwrap_or("").to_string(),
+            values: result
+                .summaries
+                .iter()
+                .map(|s| s.get(key).unwrap_or(f64::NAN))
+                .collect(),
+        })
+        .collect();
+    Ok(ReportPage {
+        title: plan.title.clone(),
+        question: plan.question.clone(),
+        person: p.person.clone(),
+        arms: result
+            .summaries
+            .iter()
+            .map(|s| s.name.clone())
+            .zip(p.regimens.iter().cloned())
+            .collect(),
+        columns: result.summaries.iter().map(|s| s.name.clone()).collect(),
+        key_numbers,
+        evidence: evidence_rows(p)?,
+        notes: p.notes.clone(),
+        files,
+        generated_by: format!(
+            "k2bone {}, scenario {} ({:.0} days, output every {} h, BDF rtol {:e})",
+            env!("CARGO_PKG_VERSION"),
+            plan.scenario.origin,
+            plan.duration_days(),
+            plan.every_h(),
+            p.sim.rtol
+        ),
+    })
+}
+
+/// The shipped calibration and validation results for the arms' vitamin K forms and doses,
+/// each beside the model's value for that trial's design.
+fn evidence_rows(p: &Plan) -> anyhow::Result<Vec<EvidenceRow>> {
+    let all = related::shipped_targets()?;
+    let mut chosen: Vec<&related::RoledTarget> = Vec::new();
+    for regimen in &p.daily_vitamin_k {
+        for t in related::related(&all, regimen, 2.0)? {
+            if !chosen.iter().any(|c| c.target.name == t.target.name) {
+                chosen.push(t);
+            }
+        }
+    }
+    let results = related::simulate_related(&chosen)?;
+    Ok(results
+        .into_iter()
+        .map(|r| EvidenceRow {
+            role: format!("{:?}", r.role).to_lowercase(),
+            source: r.source,
+            measure: r.output,
+            reported: match r.reported_ci {
+                Some([lo, hi]) => format!("{} [{lo}, {hi}]", r.reported),
+                None => format!("{} (± {} tolerance)", r.reported, r.tolerance),
+            },
+            simulated: format!("{:.2}", r.simulated),
+            verdict: r.verdict,
+        })
+        .collect())
 }
 
 /// Prints what was run, the end-of-study table, the files written and the disclaimer.

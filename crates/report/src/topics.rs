@@ -1,0 +1,278 @@
+//! The plots of a multi-arm study, one figure per topic (serum vitamin K, carboxylation,
+//! calcium and its hormones, BMD by site, vascular calcification, fracture risk), each written as
+//! SVG and PNG with one line per arm in the same color everywhere.
+
+use std::path::{Path, PathBuf};
+
+use k2bone_physiology::fracture::{
+    fracture_risk, FractureRisk, BMD_SD_PCT_OF_MEAN_FN, BMD_SD_PCT_OF_MEAN_LS,
+};
+use k2bone_sim::summary::StudyFacts;
+use k2bone_sim::ArmRun;
+
+use crate::curves::{curves, CurvesFigure, Panel, Series};
+use crate::disclaimer::DISCLAIMER;
+use crate::forest::PlotError;
+
+/// One written figure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopicPlot {
+    /// File stem and anchor, e.g. `bmd`.
+    pub topic: &'static str,
+    /// The topic in words, e.g. "BMD by site".
+    pub title: String,
+    pub svg: PathBuf,
+    pub png: PathBuf,
+}
+
+fn column<'a>(run: &'a ArmRun, name: &str) -> Result<&'a [f64], PlotError> {
+    run.trajectory
+        .column(name)
+        .ok_or_else(|| PlotError::Data(format!("arm `{}` has no column `{name}`", run.name)))
+}
+
+/// How a column is shown.
+#[derive(Clone, Copy)]
+enum Show {
+    /// As it is.
+    Raw,
+    /// % change from the arm's start.
+    Change,
+    /// An output already in % change from the model baseline, rebased to the arm's start.
+    Rebased,
+}
+
+fn series(run: &ArmRun, name: &str, show: Show) -> Result<Vec<f64>, PlotError> {
+    let c = column(run, name)?;
+    let c0 = c.first().copied().unwrap_or(0.0);
+    Ok(match show {
+        Show::Raw => c.to_vec(),
+        Show::Change => c.iter().map(|v| (v / c0 - 1.0) * 100.0).collect(),
+        Show::Rebased => c
+            .iter()
+            .map(|v| ((1.0 + v / 100.0) / (1.0 + c0 / 100.0) - 1.0) * 100.0)
+            .collect(),
+    })
+}
+
+fn panel(runs: &[ArmRun], title: &str, name: &str, show: Show) -> Result<Panel, PlotError> {
+    Ok(Panel {
+        title: title.into(),
+        series: runs
+            .iter()
+            .map(|r| {
+                Ok(Series {
+                    label: r.name.clone(),
+                    values: series(r, name, show)?,
+                })
+            })
+            .collect::<Result<_, PlotError>>()?,
+    })
+}
+
+/// Panel of values computed per arm from its trajectory.
+fn computed(
+    runs: &[ArmRun],
+    title: &str,
+    f: &dyn Fn(&ArmRun) -> Result<Vec<f64>, PlotError>,
+) -> Result<Panel, PlotError> {
+    Ok(Panel {
+        title: title.into(),
+        series: runs
+            .iter()
+            .map(|r| {
+                Ok(Series {
+                    label: r.name.clone(),
+                    values: f(r)?,
+                })
+            })
+            .collect::<Result<_, PlotError>>()?,
+    })
+}
+
+/// The topic figures of a study (not yet written).
+pub fn study_figures(
+    runs: &[ArmRun],
+    facts: &StudyFacts,
+    title: &str,
+) -> Result<Vec<(&'static str, CurvesFigure)>, PlotError> {
+    let first = runs
+        .first()
+        .ok_or_else(|| PlotError::Data("no arms to plot".into()))?;
+    let times_days: Vec<f64> = first.trajectory.times_h.iter().map(|t| t / 24.0).collect();
+    for r in runs {
+        if r.trajectory.times_h != first.trajectory.times_h {
+            return Err(PlotError::Data(format!(
+                "arm `{}` is sampled on a different grid from arm `{}`",
+                r.name, first.name
+            )));
+        }
+    }
+    let fig = |topic_title: &str, panels: Vec<Panel>| CurvesFigure {
+        title: format!("{title}: {topic_title}"),
+        times_days: times_days.to_vec(),
+        panels,
+        footer: DISCLAIMER.into(),
+    };
+    // Fracture risk "if the study ended that day", by the summary's method
+    // (k2bone_sim::summary): BMD difference from the first arm plus the baseline Z-scores.
+    let ref_ls = series(first, "BMDls", Show::Change)?;
+    let ref_fn = series(first, "BMDfn", Show::Change)?;
+    let mut risks: Vec<Vec<FractureRisk>> = Vec::new();
+    for r in runs {
+        let ls = series(r, "BMDls", Show::Change)?;
+        let fnk = series(r, "BMDfn", Show::Change)?;
+        risks.push(
+            (0..ls.len())
+                .map(|i| {
+                    let age = facts.age_years_at_start + times_days[i] / 365.0;
+                    let dls =
+                        facts.baseline_z_lumbar_spine * BMD_SD_PCT_OF_MEAN_LS + ls[i] - ref_ls[i];
+                    let dfn =
+                        facts.baseline_z_femoral_neck * BMD_SD_PCT_OF_MEAN_FN + fnk[i] - ref_fn[i];
+                    fracture_risk(facts.sex, age, dls, dfn, facts.k2_effect_beyond_bmd)
+                })
+                .collect(),
+        );
+    }
+    let risk_panel = |title: &str, pick: fn(&FractureRisk) -> f64| Panel {
+        title: title.into(),
+        series: runs
+            .iter()
+            .zip(&risks)
+            .map(|(r, rs)| Series {
+                label: r.name.clone(),
+                values: rs.iter().map(pick).collect(),
+            })
+            .collect(),
+    };
+    Ok(vec![
+        (
+            "vitamin-k",
+            fig(
+                "serum vitamin K",
+                vec![
+                    panel(runs, "Serum MK-7 (ng/mL)", "MK7_ng_mL", Show::Raw)?,
+                    panel(runs, "Serum MK-4 (ng/mL)", "MK4_ng_mL", Show::Raw)?,
+                    panel(runs, "Serum K1 (ng/mL)", "K1_ng_mL", Show::Raw)?,
+                    panel(
+                        runs,
+                        "Hepatic carboxylation (%)",
+                        "hepatic_carboxylation_pct",
+                        Show::Raw,
+                    )?,
+                ],
+            ),
+        ),
+        (
+            "carboxylation",
+            fig(
+                "osteocalcin and MGP carboxylation",
+                vec![
+                    panel(
+                        runs,
+                        "ucOC/cOC ratio (% change)",
+                        "ucOC_cOC_pct_change",
+                        Show::Rebased,
+                    )?,
+                    panel(
+                        runs,
+                        "dp-ucMGP (% change)",
+                        "dp_ucMGP_pct_change",
+                        Show::Rebased,
+                    )?,
+                    panel(
+                        runs,
+                        "Uncarboxylated OC, ucOC (% change)",
+                        "ucOC_pct_change",
+                        Show::Rebased,
+                    )?,
+                    panel(
+                        runs,
+                        "Total osteocalcin (% change)",
+                        "OC_total_pct_change",
+                        Show::Rebased,
+                    )?,
+                ],
+            ),
+        ),
+        (
+            "calcium",
+            fig(
+                "calcium, PTH, calcitriol and vitamin D",
+                vec![
+                    panel(runs, "Serum calcium (mM)", "CaC", Show::Raw)?,
+                    panel(runs, "Plasma PTH (pM)", "PTHpm", Show::Raw)?,
+                    panel(runs, "Plasma calcitriol (pM)", "calcitriol_pM", Show::Raw)?,
+                    panel(runs, "Serum 25(OH)D (nmol/L)", "D25", Show::Raw)?,
+                ],
+            ),
+        ),
+        (
+            "bmd",
+            fig(
+                "BMD by site",
+                vec![
+                    panel(runs, "Lumbar spine BMD (% change)", "BMDls", Show::Change)?,
+                    panel(runs, "Femoral neck BMD (% change)", "BMDfn", Show::Change)?,
+                ],
+            ),
+        ),
+        (
+            "calcification",
+            fig(
+                "vascular calcification",
+                vec![
+                    panel(runs, "Calcification index (% change)", "CI", Show::Change)?,
+                    computed(runs, "Serum Ca x PO4 (mM^2)", &|r| {
+                        let ca = column(r, "CaC")?;
+                        let p = column(r, "PO4_mM")?;
+                        Ok(ca.iter().zip(p).map(|(a, b)| a * b).collect())
+                    })?,
+                ],
+            ),
+        ),
+        (
+            "fracture-risk",
+            fig(
+                "10-year fracture risk if the study ended that day",
+                vec![
+                    risk_panel("Hip fracture, 10 years (%)", |f| f.hip_10y_pct),
+                    risk_panel("Clinical vertebral fracture, 10 years (%)", |f| {
+                        f.vertebral_10y_pct
+                    }),
+                    risk_panel("Any major fracture, 10 years (%)", |f| f.any_10y_pct),
+                    risk_panel("Hip fracture, 1 year (%)", |f| f.hip_1y_pct),
+                ],
+            ),
+        ),
+    ])
+}
+
+/// Writes every topic figure as `<topic>.svg` and `<topic>.png` in `dir`.
+pub fn write_study_plots(
+    runs: &[ArmRun],
+    facts: &StudyFacts,
+    dir: &Path,
+    title: &str,
+) -> Result<Vec<TopicPlot>, PlotError> {
+    let mut out = Vec::new();
+    for (topic, fig) in study_figures(runs, facts, title)? {
+        let short = fig
+            .title
+            .strip_prefix(&format!("{title}: "))
+            .unwrap_or(&fig.title)
+            .to_string();
+        let svg = dir.join(format!("{topic}.svg"));
+        let png = dir.join(format!("{topic}.png"));
+        curves(&fig, &svg)?;
+        curves(&fig, &png)?;
+        out.push(TopicPlot {
+            topic,
+            title: short,
+            svg,
+            png,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,247 @@
+//! The study outputs from a real (short) run of the full model: every topic plot is a valid,
+//! non-empty image with data drawn in it (PNG decoded pixel by pixel, SVG with long polylines),
+//! `report.html` is self-contained and names every plot, arm and the disclaimer, and
+//! `timeseries.parquet` reads back to exactly the trajectory values.
+
+use std::path::Path;
+
+use k2bone_report::columnar::write_timeseries_parquet;
+use k2bone_report::disclaimer::DISCLAIMER;
+use k2bone_report::page::{write_report, EvidenceRow, KeyRow, ReportPage};
+use k2bone_report::topics::write_study_plots;
+use k2bone_sim::studies::study;
+use k2bone_sim::summary::StudyFacts;
+use k2bone_sim::{grid, run_arms, ArmRun, Simulator};
+
+/// Two arms (placebo, MK-7 180 µg/d) of the built-in study for 60 days, daily output.
+fn runs() -> (Vec<ArmRun>, StudyFacts) {
+    let s = study("mk7-180-3y").unwrap();
+    let model = s.model().unwrap();
+    let arms = s.arm_specs(&model).unwrap();
+    let sim = Simulator {
+        rtol: 1e-7,
+        atol: 1e-9,
+        ..Simulator::default()
+    };
+    let runs = run_arms(
+        &sim,
+        &model,
+        s.burn_in_h(),
+        &arms[..2],
+        &grid(60.0 * 24.0, 24.0),
+    )
+    .unwrap();
+    let facts = StudyFacts {
+        sex: k2bone_physiology::fracture::Sex::Female,
+        age_years_at_start: 60.0,
+        duration_days: 60.0,
+        baseline_z_lumbar_spine: 0.0,
+        baseline_z_femoral_neck: 0.0,
+        k2_effect_beyond_bmd: false,
+    };
+    (runs, facts)
+}
+
+/// Pixels that are clearly colored (axes, grid and text are grey or black): the series lines.
+fn colored_pixels(path: &Path) -> (u32, u32, usize) {
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let bytes = &buf[..info.buffer_size()];
+    let channels = info.color_type.samples();
+    assert!(channels >= 3, "{}: not RGB", path.display());
+    let colored = bytes
+        .chunks(channels)
+        .filter(|p| {
+            let (r, g, b) = (p[0] as i32, p[1] as i32, p[2] as i32);
+            (r - g).abs().max((g - b).abs()).max((r - b).abs()) > 60
+        })
+        .count();
+    (info.width, info.height, colored)
+}
+
+fn longest_polyline(svg: &str) -> usize {
+    svg.split("<polyline")
+        .skip(1)
+        .map(|s| {
+            s.split("points=\"")
+                .nth(1)
+                .unwrap_or("")
+                .split('"')
+                .next()
+                .unwrap_or("")
+                .split_whitespace()
+                .count()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+#[test]
+fn plots_html_and_parquet_from_a_real_run() {
+    let (runs, facts) = runs();
+    let dir = tempfile::tempdir().unwrap();
+    let plots = write_study_plots(&runs, &facts, dir.path(), "test study").unwrap();
+    let topics: Vec<&str> = plots.iter().map(|p| p.topic).collect();
+    assert_eq!(
+        topics,
+        [
+            "vitamin-k",
+            "carboxylation",
+            "calcium",
+            "bmd",
+            "calcification",
+            "fracture-risk"
+        ]
+    );
+    for p in &plots {
+        let (w, h, colored) = colored_pixels(&p.png);
+        assert!(w >= 800 && h >= 300, "{}: {w}x{h}", p.png.display());
+        // Two arms' lines across the panels: thousands of colored pixels.
+        assert!(
+            colored > 2000,
+            "{}: only {colored} colored pixels",
+            p.png.display()
+        );
+        let svg = std::fs::read_to_string(&p.svg).unwrap();
+        assert!(svg.starts_with("<svg"), "{}", p.svg.display());
+        let longest = longest_polyline(&svg);
+        assert!(
+            longest >= 50,
+            "{}: longest polyline has {longest} points",
+            p.svg.display()
+        );
+    }
+
+    let page = ReportPage {
+        title: "A <test> & its report".into(),
+        question: Some("What does MK-7 do?".into()),
+        person: vec![("age".into(), "60 years".into())],
+        arms: runs
+            .iter()
+            .map(|r| (r.name.clone(), vec!["regimen".into()]))
+            .collect(),
+        columns: runs.iter().map(|r| r.name.clone()).collect(),
+        key_numbers: vec![KeyRow {
+            label: "LS BMD".into(),
+            unit: "%".into(),
+            values: vec![0.1, 0.2],
+        }],
+        evidence: vec![EvidenceRow {
+            role: "calibration".into(),
+            source: "Dalmeijer 2012".into(),
+            measure: "ucOC/cOC".into(),
+            reported: "-60".into(),
+            simulated: "-59".into(),
+            verdict: "within tolerance".into(),
+        }],
+        notes: vec!["a note".into()],
+        files: vec!["timeseries.csv".into()],
+        generated_by: "k2bone test".into(),
+    };
+    let html_path = dir.path().join("report.html");
+    write_report(&page, &plots, &html_path).unwrap();
+    let html = std::fs::read_to_string(&html_path).unwrap();
+    assert!(
+        html.contains("A &lt;test&gt; &amp; its report"),
+        "title escaped"
+    );
+    assert!(html.contains(&DISCLAIMER.replace('\'', "&#39;")));
+    for r in &runs {
+        assert!(html.contains(&r.name), "arm {}", r.name);
+    }
+    for p in &plots {
+        assert!(
+            html.contains(&format!("id=\"{}\"", p.topic)),
+            "plot {}",
+            p.topic
+        );
+    }
+    // Self-contained: every plot inline, nothing fetched.
+    assert_eq!(html.matches("<svg").count(), plots.len());
+    for attr in [
+        "src=\"http",
+        "href=\"http",
+        "src='http",
+        "href='http",
+        "@import",
+        "<script",
+        "<link",
+        "<img",
+    ] {
+        assert!(!html.contains(attr), "report references `{attr}`");
+    }
+    for tag in ["html", "body", "main", "table", "figure", "svg"] {
+        assert_eq!(
+            html.matches(&format!("<{tag}")).count(),
+            html.matches(&format!("</{tag}>")).count(),
+            "unbalanced <{tag}>"
+        );
+    }
+
+    let pq = dir.path().join("timeseries.parquet");
+    write_timeseries_parquet(&runs, &pq).unwrap();
+    let file = std::fs::File::open(&pq).unwrap();
+    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+        .unwrap()
+        .build()
+        .unwrap();
+    let mut row = 0usize;
+    let n = runs[0].trajectory.times_h.len();
+    for batch in reader {
+        let batch = batch.unwrap();
+        let f64s = |j: usize| {
+            batch
+                .column(j)
+                .as_any()
+                .downcast_ref::<arrow_array::Float64Array>()
+                .unwrap()
+                .clone()
+        };
+        let arm = batch
+            .column(0)
+            .as_any()
+            .downcast_ref::<arrow_array::StringArray>()
+            .unwrap();
+        for i in 0..batch.num_rows() {
+            let (a, t) = (row / n, row % n);
+            let run = &runs[a];
+            assert_eq!(arm.value(i), run.name);
+            assert_eq!(f64s(1).value(i), run.trajectory.times_h[t] / 24.0);
+            for (j, c) in run.trajectory.columns.iter().enumerate() {
+                assert_eq!(
+                    f64s(j + 2).value(i).to_bits(),
+                    c.values[t].to_bits(),
+                    "{} {t}",
+                    c.name
+                );
+            }
+            row += 1;
+        }
+    }
+    assert_eq!(row, runs.len() * n);
+}
+
+#[test]
+fn bad_inputs_are_errors_not_panics() {
+    let (runs, facts) = runs();
+    let dir = tempfile::tempdir().unwrap();
+    assert!(write_study_plots(&[], &facts, dir.path(), "x").is_err());
+    assert!(write_timeseries_parquet(&[], &dir.path().join("x.parquet")).is_err());
+    let mut broken = runs.clone();
+    let bmd = broken[1]
+        .trajectory
+        .columns
+        .iter_mut()
+        .find(|c| c.name == "BMDls")
+        .unwrap();
+    bmd.values[3] = f64::NAN;
+    let e = write_study_plots(&broken, &facts, dir.path(), "x")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("non-finite"), "{e}");
+    let mut short = runs.clone();
+    short[1].trajectory.times_h.pop();
+    assert!(write_study_plots(&short, &facts, dir.path(), "x").is_err());
+}
