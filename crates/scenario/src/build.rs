@@ -246,6 +246,7 @@ impl Scenario {
         }
         if let Some(path) = &arm.diet {
             let field = format!("arms.{}.diet", arm.name);
+            let line = arm.diet_line;
             let db = foods.ok_or_else(|| {
                 err(
                     self,
@@ -263,7 +264,7 @@ impl Scenario {
                 )
             })?;
             let log = k2bone_diet::log::parse_csv(db, &path.display().to_string(), &text, false)
-                .map_err(|e| err(self, None, &field, e.to_string()))?;
+                .map_err(|e| err(self, line, &field, e.to_string()))?;
             let n_days = log.days.len().max(1);
             let day_of = |d: &str| log.days.iter().position(|x| x == d).unwrap_or(0) as f64;
             // One cycle of the log: (time in the cycle, agent, nmol).
@@ -286,7 +287,7 @@ impl Scenario {
                             };
                             let nmol = agent
                                 .to_canonical(ug, "ug")
-                                .map_err(|e| err(self, None, &field, e.to_string()))?;
+                                .map_err(|e| err(self, line, &field, e.to_string()))?;
                             cycle.push((day_of(&e.day) * HOURS_PER_DAY + e.hour, agent, nmol));
                         }
                         _ => {
@@ -302,7 +303,7 @@ impl Scenario {
                     Ok(agent @ Agent::VitaminK { .. }) => {
                         let nmol = agent
                             .to_canonical(s.ug, "ug")
-                            .map_err(|e| err(self, None, &field, e.to_string()))?;
+                            .map_err(|e| err(self, line, &field, e.to_string()))?;
                         cycle.push((day_of(&s.day) * HOURS_PER_DAY + s.hour, agent, nmol));
                     }
                     _ => {

@@ -137,6 +137,8 @@ pub struct Arm {
     /// A diet log (crates/diet CSV format), resolved against the scenario's folder, repeated
     /// over the run.
     pub diet: Option<PathBuf>,
+    /// The line of the `diet` key, for build-time errors.
+    pub diet_line: Option<usize>,
     /// True for the untreated arm added when the file has none.
     pub added_control: bool,
 }

@@ -174,6 +174,7 @@ pub(crate) fn parse(text: &str, origin: &str, base: &Path) -> Result<Scenario, S
                 description: Some("untreated reference arm (added: control_arm = true)".into()),
                 regimen: vec![],
                 diet: None,
+                diet_line: None,
                 added_control: true,
             },
         );
@@ -506,6 +507,7 @@ fn arm(name: &str, node: &Node, sim: &Simulation, base: &Path) -> Result<Arm, Sc
         description: node.str("description", "\"…\"")?.map(str::to_string),
         regimen,
         diet,
+        diet_line: node.line_of("diet"),
         added_control: false,
     })
 }
