@@ -22,10 +22,13 @@ use crate::{calcification, vitamin_d, ModelError};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExtState {
     K1Gut,
+    K1Lymph,
     K1Plasma,
     Mk4Gut,
+    Mk4Lymph,
     Mk4Plasma,
     Mk7Gut,
+    Mk7Lymph,
     Mk7Plasma,
     KStatus,
     D3Pool,
@@ -42,12 +45,15 @@ impl ExtState {
 }
 
 /// Name, unit and meaning of each extension state.
-pub const EXT_STATES: [(&str, &str, &str); 11] = [
+pub const EXT_STATES: [(&str, &str, &str); 14] = [
     ("K1_gut", "nmol", "phylloquinone in the gut"),
+    ("K1_lymph", "nmol", "phylloquinone in chylomicrons on the way to plasma"),
     ("K1_plasma", "nmol", "phylloquinone in plasma"),
     ("MK4_gut", "nmol", "MK-4 in the gut"),
+    ("MK4_lymph", "nmol", "MK-4 in chylomicrons on the way to plasma"),
     ("MK4_plasma", "nmol", "MK-4 in plasma"),
     ("MK7_gut", "nmol", "MK-7 in the gut"),
+    ("MK7_lymph", "nmol", "MK-7 in chylomicrons on the way to plasma"),
     ("MK7_plasma", "nmol", "MK-7 in plasma"),
     (
         "K_status",
@@ -183,8 +189,9 @@ impl BoneHealthModel {
     pub fn initial_state(&self) -> Vec<f64> {
         let mut y = self.core.initial_state();
         for pk in &self.pk {
-            let (g, a) = pk.baseline();
+            let (g, l, a) = pk.baseline();
             y.push(g);
+            y.push(l);
             y.push(a);
         }
         y.push(self.base.k_ex_nm);
@@ -211,8 +218,8 @@ impl BoneHealthModel {
         // Pharmacokinetics.
         let mut c_nm = [T::from(0.0); 3];
         for (i, pk) in self.pk.iter().enumerate() {
-            let (dg, rest) = ext_dy[2 * i..].split_at_mut(1);
-            c_nm[i] = pk.derivatives(ext_y[2 * i], ext_y[2 * i + 1], &mut dg[0], &mut rest[0]);
+            let y3 = [ext_y[3 * i], ext_y[3 * i + 1], ext_y[3 * i + 2]];
+            c_nm[i] = pk.derivatives(y3, &mut ext_dy[3 * i..3 * i + 3]);
         }
         // Vitamin K status and carboxylation.
         let k_in = carb::k_in(k, c_nm, self.pk.each_ref().map(|p| p.c0_nm));

@@ -98,12 +98,10 @@ impl VitamerPk {
         self.kel_per_h * self.v_l * self.c0_nm
     }
 
-    /// Baseline (gut, plasma) amounts, nmol.
-    pub fn baseline(&self) -> (f64, f64) {
-        (
-            self.background_nmol_per_h() / self.ka_per_h,
-            self.v_l * self.c0_nm,
-        )
+    /// Baseline (gut, lymph, plasma) amounts, nmol.
+    pub fn baseline(&self) -> (f64, f64, f64) {
+        let transit = self.background_nmol_per_h() / self.ka_per_h;
+        (transit, transit, self.v_l * self.c0_nm)
     }
 
     /// Plasma level in ng/mL from the plasma amount in nmol.
@@ -111,17 +109,19 @@ impl VitamerPk {
         amount_nmol / self.v_l * self.mw_g_per_mol / 1000.0
     }
 
-    /// Writes d(gut)/dt and d(plasma)/dt; returns the plasma level in nM.
-    pub(crate) fn derivatives<T: Scalar>(
-        &self,
-        gut: T,
-        plasma: T,
-        d_gut: &mut T,
-        d_plasma: &mut T,
-    ) -> T {
-        let absorption = gut * self.ka_per_h;
-        *d_gut = -absorption + self.background_nmol_per_h();
-        *d_plasma = absorption - plasma * self.kel_per_h;
+    /// Writes d/dt of (gut, lymph, plasma) into `d`; returns the plasma level in nM.
+    ///
+    /// Oral vitamin K reaches plasma in two first-order steps of the same rate $k_a$: from the
+    /// gut into chylomicrons carried by the lymph, and from the lymph into plasma (assumption
+    /// A-model-15: the fat-soluble vitamins' lymphatic route; the two-step delay gives K1 its
+    /// 4-h peak and its return to baseline within a day, which one step cannot).
+    pub(crate) fn derivatives<T: Scalar>(&self, y: [T; 3], d: &mut [T]) -> T {
+        let [gut, lymph, plasma] = y;
+        let uptake = gut * self.ka_per_h;
+        let absorption = lymph * self.ka_per_h;
+        d[0] = -uptake + self.background_nmol_per_h();
+        d[1] = uptake - absorption;
+        d[2] = absorption - plasma * self.kel_per_h;
         plasma / self.v_l
     }
 }
@@ -136,10 +136,10 @@ mod tests {
         let p = KParamFile::shipped().params;
         for v in PK_VITAMERS {
             let pk = VitamerPk::of(v, &p).unwrap();
-            let (g0, a0) = pk.baseline();
-            let (mut dg, mut da) = (0.0, 0.0);
-            let c = pk.derivatives(g0, a0, &mut dg, &mut da);
-            assert!(dg.abs() < 1e-12 && da.abs() < 1e-12, "{v}: {dg} {da}");
+            let (g0, l0, a0) = pk.baseline();
+            let mut d = [0.0; 3];
+            let c = pk.derivatives([g0, l0, a0], &mut d);
+            assert!(d.iter().all(|x| x.abs() < 1e-12), "{v}: {d:?}");
             assert!((pk.ng_per_ml(a0) - pk.c0_nm * pk.mw_g_per_mol / 1000.0).abs() < 1e-12);
             assert!((c - pk.c0_nm).abs() < 1e-12);
         }
