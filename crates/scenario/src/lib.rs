@@ -23,6 +23,7 @@
 //! assert_eq!(s.arms[1].regimen[0].amount, 180.0);
 //! ```
 
+mod arms;
 mod build;
 mod doc;
 mod parse;
