@@ -80,91 +80,145 @@ pub fn curves(fig: &CurvesFigure, path: &Path) -> Result<(), PlotError> {
 
 impl Drawable for CurvesFigure {
     fn draw_on<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
-        let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-        let (w, h) = root.dim_in_pixel();
-        let (title, rest) = root.split_vertically(44);
-        let (body, footer) = rest.split_vertically(h - 44 - 46);
-        title
-            .draw(&Text::new(
-                self.title.clone(),
-                (16, 14),
-                (FAMILY, 20).into_font(),
-            ))
-            .map_err(err)?;
-        footer
-            .draw(&Text::new(
-                self.footer.clone(),
-                (16, 14),
-                (FAMILY, 12).into_font().color(&RGBColor(110, 110, 110)),
-            ))
-            .map_err(err)?;
+        let body = frame(root, &self.title, &self.footer)?;
         let rows = (self.panels.len() as u32).div_ceil(COLS) as usize;
         let areas = body.split_evenly((rows, COLS as usize));
-        let span = self.times_days.last().copied().unwrap_or(1.0) - self.times_days[0];
-        let (scale, x_label) = if span > 3.0 * 365.0 {
-            (365.0, "time (years)")
+        let axis = TimeAxis::new(&self.times_days);
+        for (panel, area) in self.panels.iter().zip(areas.iter()) {
+            draw_panel(area, panel, &axis)?;
+        }
+        Ok(())
+    }
+}
+
+/// Draws the title above and the footer below; returns the area between them.
+pub(crate) fn frame<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title_text: &str,
+    footer_text: &str,
+) -> Result<DrawingArea<DB, Shift>, String> {
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    let (_, h) = root.dim_in_pixel();
+    let (title, rest) = root.split_vertically(44);
+    let (body, footer) = rest.split_vertically(h - 44 - 46);
+    title
+        .draw(&Text::new(
+            title_text.to_string(),
+            (16, 14),
+            (FAMILY, 20).into_font(),
+        ))
+        .map_err(err)?;
+    footer
+        .draw(&Text::new(
+            footer_text.to_string(),
+            (16, 14),
+            (FAMILY, 12).into_font().color(&RGBColor(110, 110, 110)),
+        ))
+        .map_err(err)?;
+    Ok(body)
+}
+
+/// The time axis of a figure: times in the unit that suits the span (hours under 3 days, days
+/// under 4 months, months under 2 years, years beyond) and the axis label.
+pub(crate) struct TimeAxis {
+    pub xs: Vec<f64>,
+    pub label: &'static str,
+}
+
+impl TimeAxis {
+    /// `times_days` must hold at least one value.
+    pub(crate) fn new(times_days: &[f64]) -> Self {
+        let span = times_days.last().copied().unwrap_or(1.0) - times_days[0];
+        // Average Gregorian month and year in days.
+        let (scale, label) = if span >= 2.0 * 365.0 {
+            (365.2425, "time (years)")
+        } else if span >= 120.0 {
+            (365.2425 / 12.0, "time (months)")
         } else if span < 3.0 {
             (1.0 / 24.0, "time (hours)")
         } else {
             (1.0, "time (days)")
         };
-        let xs: Vec<f64> = self.times_days.iter().map(|t| t / scale).collect();
-        for (panel, area) in self.panels.iter().zip(areas.iter()) {
-            let (mut lo, mut hi) = panel
-                .series
-                .iter()
-                .flat_map(|s| s.values.iter())
-                .fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(*v), b.max(*v)));
-            if hi - lo < 1e-9 * hi.abs().max(1e-12) {
-                let pad = 0.01 * hi.abs().max(1e-6);
-                lo -= pad;
-                hi += pad;
-            }
-            let pad = 0.06 * (hi - lo);
-            let mut chart = ChartBuilder::on(area)
-                .caption(&panel.title, (FAMILY, 15))
-                .margin(8)
-                .x_label_area_size(34)
-                .y_label_area_size(64)
-                .build_cartesian_2d(xs[0]..*xs.last().unwrap(), (lo - pad)..(hi + pad))
-                .map_err(|e| e.to_string())?;
-            chart
-                .configure_mesh()
-                .light_line_style(RGBColor(236, 236, 236))
-                .x_desc(x_label)
-                .label_style((FAMILY, 12))
-                .axis_desc_style((FAMILY, 12))
-                .x_labels(6)
-                .y_labels(5)
-                .draw()
-                .map_err(|e| e.to_string())?;
-            for (i, s) in panel.series.iter().enumerate() {
-                let color = COLORS[i % COLORS.len()];
-                chart
-                    .draw_series(LineSeries::new(
-                        xs.iter().copied().zip(s.values.iter().copied()),
-                        color.stroke_width(2),
-                    ))
-                    .map_err(|e| e.to_string())?
-                    .label(s.label.clone())
-                    .legend(move |(x, y)| {
-                        PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(2))
-                    });
-            }
-            if panel.series.len() > 1 {
-                chart
-                    .configure_series_labels()
-                    .label_font((FAMILY, 12))
-                    .background_style(WHITE.mix(0.85))
-                    .border_style(RGBColor(200, 200, 200))
-                    .position(SeriesLabelPosition::UpperRight)
-                    .draw()
-                    .map_err(|e| e.to_string())?;
-            }
+        TimeAxis {
+            xs: times_days.iter().map(|t| t / scale).collect(),
+            label,
         }
-        let _ = w;
-        Ok(())
     }
+}
+
+/// A tick label without a trailing ".0" ("200", "2.5").
+fn tick_label(v: &f64) -> String {
+    if (v - v.round()).abs() < 1e-9 {
+        format!("{:.0}", v.round())
+    } else {
+        let s = format!("{v:.3}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// Draws one panel (curves over `axis`, legend when there is more than one series).
+/// Earlier series are drawn wider so that identical curves of later arms leave a visible rim.
+pub(crate) fn draw_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    panel: &Panel,
+    axis: &TimeAxis,
+) -> Result<(), String> {
+    let xs = &axis.xs;
+    let (mut lo, mut hi) = panel
+        .series
+        .iter()
+        .flat_map(|s| s.values.iter())
+        .fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(*v), b.max(*v)));
+    if hi - lo < 1e-9 * hi.abs().max(1e-12) {
+        let pad = 0.01 * hi.abs().max(1e-6);
+        lo -= pad;
+        hi += pad;
+    }
+    let pad = 0.06 * (hi - lo);
+    let mut chart = ChartBuilder::on(area)
+        .caption(&panel.title, (FAMILY, 15))
+        .margin(8)
+        .x_label_area_size(34)
+        .y_label_area_size(64)
+        .build_cartesian_2d(xs[0]..*xs.last().unwrap_or(&xs[0]), (lo - pad)..(hi + pad))
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .light_line_style(RGBColor(236, 236, 236))
+        .x_desc(axis.label)
+        .x_label_formatter(&tick_label)
+        .label_style((FAMILY, 12))
+        .axis_desc_style((FAMILY, 12))
+        .x_labels(6)
+        .y_labels(5)
+        .draw()
+        .map_err(|e| e.to_string())?;
+    let n = panel.series.len() as u32;
+    for (i, s) in panel.series.iter().enumerate() {
+        let color = COLORS[i % COLORS.len()];
+        let width = 2 + (n - 1 - i as u32).min(3);
+        chart
+            .draw_series(LineSeries::new(
+                xs.iter().copied().zip(s.values.iter().copied()),
+                color.stroke_width(width),
+            ))
+            .map_err(|e| e.to_string())?
+            .label(s.label.clone())
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(3))
+            });
+    }
+    if panel.series.len() > 1 {
+        chart
+            .configure_series_labels()
+            .label_font((FAMILY, 12))
+            .background_style(WHITE.mix(0.85))
+            .border_style(RGBColor(200, 200, 200))
+            .position(SeriesLabelPosition::UpperRight)
+            .draw()
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

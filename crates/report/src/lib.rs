@@ -7,5 +7,6 @@ pub mod font;
 pub mod forest;
 pub mod funnel;
 pub mod page;
+pub mod risk_chart;
 pub mod timeseries;
 pub mod topics;

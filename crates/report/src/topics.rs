@@ -7,12 +7,39 @@ use std::path::{Path, PathBuf};
 use k2bone_physiology::fracture::{
     fracture_risk, FractureRisk, BMD_SD_PCT_OF_MEAN_FN, BMD_SD_PCT_OF_MEAN_LS,
 };
-use k2bone_sim::summary::StudyFacts;
+use k2bone_sim::summary::{summarize, StudyFacts};
 use k2bone_sim::ArmRun;
 
 use crate::curves::{curves, CurvesFigure, Panel, Series};
 use crate::disclaimer::DISCLAIMER;
 use crate::forest::PlotError;
+use crate::risk_chart::{risk_figure, BarGroup, BarPanel, RiskFigure};
+
+/// A topic figure before it is written.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Figure {
+    /// Time courses, one panel per quantity.
+    Curves(CurvesFigure),
+    /// End-of-study bars beside time courses (fracture risk).
+    Risk(RiskFigure),
+}
+
+impl Figure {
+    pub fn title(&self) -> &str {
+        match self {
+            Figure::Curves(f) => &f.title,
+            Figure::Risk(f) => &f.title,
+        }
+    }
+
+    /// Writes the figure to `path` (`.svg` or `.png`).
+    pub fn write(&self, path: &Path) -> Result<(), PlotError> {
+        match self {
+            Figure::Curves(f) => curves(f, path),
+            Figure::Risk(f) => risk_figure(f, path),
+        }
+    }
+}
 
 /// One written figure.
 #[derive(Debug, Clone, PartialEq)]
@@ -95,7 +122,7 @@ pub fn study_figures(
     runs: &[ArmRun],
     facts: &StudyFacts,
     title: &str,
-) -> Result<Vec<(&'static str, CurvesFigure)>, PlotError> {
+) -> Result<Vec<(&'static str, Figure)>, PlotError> {
     let first = runs
         .first()
         .ok_or_else(|| PlotError::Data("no arms to plot".into()))?;
@@ -108,11 +135,13 @@ pub fn study_figures(
             )));
         }
     }
-    let fig = |topic_title: &str, panels: Vec<Panel>| CurvesFigure {
-        title: format!("{title}: {topic_title}"),
-        times_days: times_days.to_vec(),
-        panels,
-        footer: DISCLAIMER.into(),
+    let fig = |topic_title: &str, panels: Vec<Panel>| {
+        Figure::Curves(CurvesFigure {
+            title: format!("{title}: {topic_title}"),
+            times_days: times_days.to_vec(),
+            panels,
+            footer: DISCLAIMER.into(),
+        })
     };
     // Fracture risk "if the study ended that day", by the summary's method
     // (k2bone_sim::summary): BMD difference from the first arm plus the baseline Z-scores.
@@ -145,6 +174,37 @@ pub fn study_figures(
                 values: rs.iter().map(pick).collect(),
             })
             .collect(),
+    };
+    // The bars are the end-of-study risks exactly as summary.json reports them.
+    let end = summarize(facts, runs).map_err(PlotError::Data)?;
+    let group = |label: &str, pick: fn(&FractureRisk) -> f64| BarGroup {
+        label: label.into(),
+        values: end.iter().map(|a| pick(&a.fracture)).collect(),
+    };
+    let risk = RiskFigure {
+        title: format!("{title}: fracture risk"),
+        bars: BarPanel {
+            title: "10-year fracture risk at the end (%)".into(),
+            arms: runs.iter().map(|r| r.name.clone()).collect(),
+            groups: vec![
+                group("hip", |f| f.hip_10y_pct),
+                group("clinical vertebral", |f| f.vertebral_10y_pct),
+                group("any major", |f| f.any_10y_pct),
+            ],
+        },
+        times_days: times_days.to_vec(),
+        panels: vec![
+            risk_panel("Hip fracture, 10 years (%), if ended that day", |f| {
+                f.hip_10y_pct
+            }),
+            risk_panel("Clinical vertebral, 10 years (%), if ended that day", |f| {
+                f.vertebral_10y_pct
+            }),
+            risk_panel("Any major fracture, 10 years (%), if ended that day", |f| {
+                f.any_10y_pct
+            }),
+        ],
+        footer: DISCLAIMER.into(),
     };
     Ok(vec![
         (
@@ -232,20 +292,7 @@ pub fn study_figures(
                 ],
             ),
         ),
-        (
-            "fracture-risk",
-            fig(
-                "10-year fracture risk if the study ended that day",
-                vec![
-                    risk_panel("Hip fracture, 10 years (%)", |f| f.hip_10y_pct),
-                    risk_panel("Clinical vertebral fracture, 10 years (%)", |f| {
-                        f.vertebral_10y_pct
-                    }),
-                    risk_panel("Any major fracture, 10 years (%)", |f| f.any_10y_pct),
-                    risk_panel("Hip fracture, 1 year (%)", |f| f.hip_1y_pct),
-                ],
-            ),
-        ),
+        ("fracture-risk", Figure::Risk(risk)),
     ])
 }
 
@@ -259,14 +306,14 @@ pub fn write_study_plots(
     let mut out = Vec::new();
     for (topic, fig) in study_figures(runs, facts, title)? {
         let short = fig
-            .title
+            .title()
             .strip_prefix(&format!("{title}: "))
-            .unwrap_or(&fig.title)
+            .unwrap_or(fig.title())
             .to_string();
         let svg = dir.join(format!("{topic}.svg"));
         let png = dir.join(format!("{topic}.png"));
-        curves(&fig, &svg)?;
-        curves(&fig, &png)?;
+        fig.write(&svg)?;
+        fig.write(&png)?;
         out.push(TopicPlot {
             topic,
             title: short,
