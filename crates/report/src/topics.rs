@@ -127,7 +127,28 @@ pub fn study_figures(
         .first()
         .ok_or_else(|| PlotError::Data("no arms to plot".into()))?;
     let times_days: Vec<f64> = first.trajectory.times_h.iter().map(|t| t / 24.0).collect();
+    if times_days.len() < 2 {
+        return Err(PlotError::Data(format!(
+            "arm `{}` has {} time points (a plot needs at least 2)",
+            first.name,
+            times_days.len()
+        )));
+    }
     for r in runs {
+        if let Some(c) = r
+            .trajectory
+            .columns
+            .iter()
+            .find(|c| c.values.len() != r.trajectory.times_h.len())
+        {
+            return Err(PlotError::Data(format!(
+                "arm `{}`, column `{}`: {} values for {} times",
+                r.name,
+                c.name,
+                c.values.len(),
+                r.trajectory.times_h.len()
+            )));
+        }
         if r.trajectory.times_h != first.trajectory.times_h {
             return Err(PlotError::Data(format!(
                 "arm `{}` is sampled on a different grid from arm `{}`",

@@ -8,7 +8,7 @@ use std::path::Path;
 use k2bone_report::columnar::write_timeseries_parquet;
 use k2bone_report::disclaimer::DISCLAIMER;
 use k2bone_report::page::{write_report, EvidenceRow, KeyRow, ReportPage};
-use k2bone_report::topics::write_study_plots;
+use k2bone_report::topics::{study_figures, write_study_plots, Figure};
 use k2bone_sim::studies::study;
 use k2bone_sim::summary::StudyFacts;
 use k2bone_sim::{grid, run_arms, ArmRun, Simulator};
@@ -61,6 +61,80 @@ fn colored_pixels(path: &Path) -> (u32, u32, usize) {
     (info.width, info.height, colored)
 }
 
+/// Colored pixels per panel of a figure laid out as `curves`/`risk_chart` do: a 44 px title, a
+/// 46 px footer, two panels per row between them.
+fn colored_per_panel(path: &Path, panels: usize) -> Vec<usize> {
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let ch = info.color_type.samples();
+    let (w, h) = (info.width as usize, info.height as usize);
+    let rows = panels.div_ceil(2);
+    let body_h = h - 44 - 46;
+    let mut counts = vec![0; rows * 2];
+    for y in 44..44 + body_h {
+        for x in 0..w {
+            let p = &buf[(y * w + x) * ch..(y * w + x) * ch + 3];
+            let (r, g, b) = (p[0] as i32, p[1] as i32, p[2] as i32);
+            if (r - g).abs().max((g - b).abs()).max((r - b).abs()) > 60 {
+                let row = ((y - 44) * rows / body_h).min(rows - 1);
+                counts[row * 2 + (x * 2 / w).min(1)] += 1;
+            }
+        }
+    }
+    counts.truncate(panels);
+    counts
+}
+
+/// A small XML well-formedness check: every tag closes in order, attributes are quoted, one
+/// root element. Returns the root's name.
+fn well_formed(xml: &str, void: &[&str]) -> Result<String, String> {
+    let mut stack: Vec<String> = Vec::new();
+    let mut root = None;
+    let mut rest = xml;
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i + 1..];
+        let end = rest.find('>').ok_or("unterminated tag")?;
+        let tag = &rest[..end];
+        rest = &rest[end + 1..];
+        if tag.starts_with('?') || tag.starts_with('!') {
+            continue;
+        }
+        if let Some(name) = tag.strip_prefix('/') {
+            let open = stack.pop().ok_or(format!("stray </{name}>"))?;
+            if open != name.trim() {
+                return Err(format!("<{open}> closed by </{name}>"));
+            }
+            continue;
+        }
+        if tag.matches('"').count() % 2 != 0 {
+            return Err(format!("unbalanced quotes in <{tag}>"));
+        }
+        let name = tag
+            .split(|c: char| c.is_whitespace() || c == '/')
+            .next()
+            .unwrap_or("");
+        if name.is_empty() {
+            return Err(format!("nameless tag <{tag}>"));
+        }
+        if stack.is_empty() {
+            if root.is_some() {
+                return Err(format!("second root <{name}>"));
+            }
+            root = Some(name.to_string());
+        }
+        if !tag.ends_with('/') && !void.contains(&name) {
+            stack.push(name.to_string());
+        }
+    }
+    match (stack.is_empty(), root) {
+        (true, Some(r)) => Ok(r),
+        (false, _) => Err(format!("unclosed {stack:?}")),
+        (_, None) => Err("no element".into()),
+    }
+}
+
 fn longest_polyline(svg: &str) -> usize {
     svg.split("<polyline")
         .skip(1)
@@ -104,8 +178,26 @@ fn plots_html_and_parquet_from_a_real_run() {
             "{}: only {colored} colored pixels",
             p.png.display()
         );
+        // Every panel (time courses, bars) has data drawn in it, not only the figure.
+        let panels = if p.topic == "bmd" || p.topic == "calcification" {
+            2
+        } else {
+            4
+        };
+        let counts = colored_per_panel(&p.png, panels);
+        for (i, n) in counts.iter().enumerate() {
+            // A 60-day line spans ~440 px at >= 2 px width per arm; legend swatches are < 150.
+            assert!(
+                *n > 600,
+                "{} panel {i}: {n} colored pixels",
+                p.png.display()
+            );
+        }
         let svg = std::fs::read_to_string(&p.svg).unwrap();
-        assert!(svg.starts_with("<svg"), "{}", p.svg.display());
+        assert_eq!(
+            well_formed(&svg, &[]).map_err(|e| format!("{}: {e}", p.svg.display())),
+            Ok("svg".to_string())
+        );
         let longest = longest_polyline(&svg);
         assert!(
             longest >= 50,
@@ -172,6 +264,17 @@ fn plots_html_and_parquet_from_a_real_run() {
     ] {
         assert!(!html.contains(attr), "report references `{attr}`");
     }
+    // The checker itself rejects what it should.
+    for bad in [
+        "<svg><g></svg>",
+        "<svg a=\"1></svg>",
+        "<svg/><svg/>",
+        "<svg>",
+    ] {
+        assert!(well_formed(bad, &[]).is_err(), "{bad}");
+    }
+    // The whole page, inline SVGs included, nests properly (HTML's void elements aside).
+    assert_eq!(well_formed(&html, &["meta", "br"]), Ok("html".to_string()));
     for tag in ["html", "body", "main", "table", "figure", "svg"] {
         assert_eq!(
             html.matches(&format!("<{tag}")).count(),
@@ -244,4 +347,71 @@ fn bad_inputs_are_errors_not_panics() {
     let mut short = runs.clone();
     short[1].trajectory.times_h.pop();
     assert!(write_study_plots(&short, &facts, dir.path(), "x").is_err());
+}
+
+/// The end-of-study bars come from `summarize` (as summary.json); the curves from the per-day
+/// loop in `topics`. Both apply the same fracture model to the same BMD changes at the same
+/// age (60 days in), so the bar must equal the last point of its curve.
+#[test]
+fn fracture_bars_match_the_end_of_their_curves() {
+    let (runs, facts) = runs();
+    let figures = study_figures(&runs, &facts, "t").unwrap();
+    let risk = figures
+        .iter()
+        .find_map(|(topic, f)| match (topic, f) {
+            (&"fracture-risk", Figure::Risk(r)) => Some(r),
+            _ => None,
+        })
+        .expect("a fracture-risk figure with bars");
+    assert_eq!(risk.bars.arms, ["placebo", "mk7-180"].map(String::from));
+    assert_eq!(risk.bars.groups.len(), risk.panels.len());
+    for (group, panel) in risk.bars.groups.iter().zip(&risk.panels) {
+        for (a, series) in panel.series.iter().enumerate() {
+            let bar = group.values[a];
+            let end = *series.values.last().unwrap();
+            assert!(bar > 0.0 && bar < 100.0, "{}: {bar}", group.label);
+            assert!(
+                (bar - end).abs() <= 1e-9 * end,
+                "{} / {}: bar {bar} vs curve end {end}",
+                group.label,
+                series.label
+            );
+        }
+    }
+}
+
+#[test]
+fn ragged_or_too_short_runs_are_errors_not_panics() {
+    let (runs, facts) = runs();
+    let dir = tempfile::tempdir().unwrap();
+    let mut ragged = runs.clone();
+    ragged[0].trajectory.columns[2].values.pop();
+    let name = ragged[0].trajectory.columns[2].name.clone();
+    let e = write_study_plots(&ragged, &facts, dir.path(), "x")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("placebo") && e.contains(&name) && e.contains("60 values for 61"),
+        "{e}"
+    );
+    assert!(write_timeseries_parquet(&ragged, &dir.path().join("r.parquet")).is_err());
+    let mut one = runs.clone();
+    for r in &mut one {
+        r.trajectory.times_h.truncate(1);
+        for c in &mut r.trajectory.columns {
+            c.values.truncate(1);
+        }
+    }
+    let e = write_study_plots(&one, &facts, dir.path(), "x")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("1 time points"), "{e}");
+    let mut empty = runs;
+    for r in &mut empty {
+        r.trajectory.times_h.clear();
+        for c in &mut r.trajectory.columns {
+            c.values.clear();
+        }
+    }
+    assert!(write_study_plots(&empty, &facts, dir.path(), "x").is_err());
 }
