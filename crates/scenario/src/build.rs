@@ -245,7 +245,7 @@ impl Scenario {
             ));
         }
         if let Some(path) = &arm.diet {
-            let field = format!("arms.{}.diet", arm.name);
+            let field = format!("arms.{}.diet", crate::doc::quoted_key(&arm.name));
             let line = arm.diet_line;
             let db = foods.ok_or_else(|| {
                 err(

@@ -78,6 +78,20 @@ pub(crate) fn kind(item: &Item) -> &'static str {
     }
 }
 
+/// A key as written in a TOML dotted path: bare if it can be, else quoted (`""`, `"mk7+d3"`),
+/// so a field path is never empty and reads back as the key it names.
+pub(crate) fn quoted_key(key: &str) -> String {
+    let bare = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if bare {
+        key.to_string()
+    } else {
+        format!("{key:?}")
+    }
+}
+
 /// A table (or inline table) at a field path.
 pub(crate) struct Node<'a> {
     pub ctx: &'a Ctx<'a>,
@@ -89,8 +103,9 @@ pub(crate) struct Node<'a> {
 impl<'a> Node<'a> {
     /// The path of a key in this table.
     pub fn field(&self, key: &str) -> String {
+        let key = quoted_key(key);
         if self.path.is_empty() {
-            key.to_string()
+            key
         } else {
             format!("{}.{key}", self.path)
         }
