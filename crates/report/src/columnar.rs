@@ -8,6 +8,8 @@ use std::sync::Arc;
 use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema};
 use parquet::arrow::ArrowWriter;
+use parquet::basic::Compression;
+use parquet::file::properties::WriterProperties;
 
 use k2bone_sim::ArmRun;
 
@@ -60,7 +62,12 @@ pub fn write_timeseries_parquet(runs: &[ArmRun], path: &Path) -> Result<(), Parq
         message: e.to_string(),
     };
     let file = std::fs::File::create(path).map_err(|e| write_err(&e))?;
-    let mut writer = ArrowWriter::try_new(file, schema.clone(), None).map_err(|e| write_err(&e))?;
+    // Snappy: what pandas and Spark write by default; every Parquet reader decodes it.
+    let props = WriterProperties::builder()
+        .set_compression(Compression::SNAPPY)
+        .build();
+    let mut writer =
+        ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(|e| write_err(&e))?;
     for r in runs {
         let tr = &r.trajectory;
         let n = tr.times_h.len();

@@ -286,10 +286,24 @@ fn plots_html_and_parquet_from_a_real_run() {
     let pq = dir.path().join("timeseries.parquet");
     write_timeseries_parquet(&runs, &pq).unwrap();
     let file = std::fs::File::open(&pq).unwrap();
-    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
-        .unwrap()
-        .build()
-        .unwrap();
+    let builder =
+        parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file).unwrap();
+    let meta = builder.metadata().clone();
+    let names: Vec<String> = builder
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .collect();
+    let mut expected = vec!["arm".to_string(), "time_days".to_string()];
+    expected.extend(runs[0].trajectory.columns.iter().map(|c| c.name.clone()));
+    assert_eq!(names, expected, "the columns of timeseries.csv, in order");
+    for rg in meta.row_groups() {
+        for c in rg.columns() {
+            assert_eq!(c.compression(), parquet::basic::Compression::SNAPPY);
+        }
+    }
+    let reader = builder.build().unwrap();
     let mut row = 0usize;
     let n = runs[0].trajectory.times_h.len();
     for batch in reader {
