@@ -7,7 +7,7 @@ use std::path::Path;
 
 use k2bone_report::columnar::write_timeseries_parquet;
 use k2bone_report::disclaimer::DISCLAIMER;
-use k2bone_report::page::{write_report, EvidenceRow, KeyRow, ReportPage};
+use k2bone_report::page::{escape, write_report, EvidenceRow, KeyRow, ReportPage};
 use k2bone_report::topics::{study_figures, write_study_plots, Figure};
 use k2bone_sim::studies::study;
 use k2bone_sim::summary::StudyFacts;
@@ -154,7 +154,9 @@ fn longest_polyline(svg: &str) -> usize {
 
 #[test]
 fn plots_html_and_parquet_from_a_real_run() {
-    let (runs, facts) = runs();
+    let (mut runs, facts) = runs();
+    // Markup in a user's arm name must stay text in the SVGs and the page.
+    runs[1].name = "mk7 <180 ug> & \"d3\"".into();
     let dir = tempfile::tempdir().unwrap();
     let plots = write_study_plots(&runs, &facts, dir.path(), "test study").unwrap();
     let topics: Vec<&str> = plots.iter().map(|p| p.topic).collect();
@@ -241,8 +243,12 @@ fn plots_html_and_parquet_from_a_real_run() {
     );
     assert!(html.contains(&DISCLAIMER.replace('\'', "&#39;")));
     for r in &runs {
-        assert!(html.contains(&r.name), "arm {}", r.name);
+        assert!(html.contains(&escape(&r.name)), "arm {}", r.name);
     }
+    assert!(
+        html.contains("mk7 &lt;180 ug&gt; &amp;"),
+        "arm name escaped (well_formed above checks the SVGs)"
+    );
     for p in &plots {
         assert!(
             html.contains(&format!("id=\"{}\"", p.topic)),
