@@ -214,11 +214,54 @@ pub(crate) fn draw_panel<DB: DrawingBackend>(
             .label_font((FAMILY, 12))
             .background_style(WHITE.mix(0.85))
             .border_style(RGBColor(200, 200, 200))
-            .position(SeriesLabelPosition::UpperRight)
+            .position(legend_corner(panel, xs, (lo - pad, hi + pad)))
             .draw()
             .map_err(|e| e.to_string())?;
     }
     Ok(())
+}
+
+/// The corner or side whose legend box (about 35% of the width, 10% + 7% per series of the
+/// height) covers the fewest data points; upper right when there is a tie.
+fn legend_corner(panel: &Panel, xs: &[f64], (y0, y1): (f64, f64)) -> SeriesLabelPosition {
+    let (x0, x1) = (xs[0], *xs.last().unwrap_or(&xs[0]));
+    let wx = 0.35;
+    let hy = (0.10 + 0.07 * panel.series.len() as f64).min(0.6);
+    // (position, on the right, vertical place: 1 upper, 0 middle, -1 lower)
+    let corners = [
+        (SeriesLabelPosition::UpperRight, true, 1),
+        (SeriesLabelPosition::LowerRight, true, -1),
+        (SeriesLabelPosition::UpperLeft, false, 1),
+        (SeriesLabelPosition::LowerLeft, false, -1),
+        (SeriesLabelPosition::MiddleRight, true, 0),
+        (SeriesLabelPosition::MiddleLeft, false, 0),
+    ];
+    let covered = |right: bool, place: i8| {
+        panel
+            .series
+            .iter()
+            .flat_map(|s| xs.iter().zip(&s.values))
+            .filter(|(x, y)| {
+                let xn = (*x - x0) / (x1 - x0).max(f64::MIN_POSITIVE);
+                let yn = (*y - y0) / (y1 - y0).max(f64::MIN_POSITIVE);
+                let in_x = if right { xn >= 1.0 - wx } else { xn <= wx };
+                let in_y = match place {
+                    1 => yn >= 1.0 - hy,
+                    -1 => yn <= hy,
+                    _ => (yn - 0.5).abs() <= hy / 2.0,
+                };
+                in_x && in_y
+            })
+            .count()
+    };
+    let mut best = (usize::MAX, SeriesLabelPosition::UpperRight);
+    for (pos, right, place) in corners {
+        let n = covered(right, place);
+        if n < best.0 {
+            best = (n, pos);
+        }
+    }
+    best.1
 }
 
 #[cfg(test)]
