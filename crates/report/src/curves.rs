@@ -317,6 +317,35 @@ mod tests {
     }
 
     #[test]
+    fn legend_avoids_the_data() {
+        let xs: Vec<f64> = (0..100).map(f64::from).collect();
+        let panel = |values: Vec<f64>| Panel {
+            title: "p".into(),
+            series: vec![Series {
+                label: "a".into(),
+                values,
+            }],
+        };
+        // A rising line fills the lower left and upper right: the legend goes lower right.
+        let rising = panel(xs.clone());
+        assert!(matches!(
+            legend_corner(&rising, &xs, (0.0, 99.0)),
+            SeriesLabelPosition::LowerRight
+        ));
+        // A line along the top leaves the lower right free too; along the bottom, upper right.
+        let top = panel(vec![99.0; 100]);
+        assert!(matches!(
+            legend_corner(&top, &xs, (0.0, 99.0)),
+            SeriesLabelPosition::LowerRight
+        ));
+        let bottom = panel(vec![0.0; 100]);
+        assert!(matches!(
+            legend_corner(&bottom, &xs, (0.0, 99.0)),
+            SeriesLabelPosition::UpperRight
+        ));
+    }
+
+    #[test]
     fn refuses_bad_data() {
         let dir = tempfile::tempdir().unwrap();
         let mut f = fig();
