@@ -10,6 +10,12 @@ use crate::evaluate::{evaluate, Evaluation};
 use crate::targets::{FitGroup, Target};
 use crate::CalibrationError;
 
+/// A fit moves the parameters only if it lowers the cost Σ (residual/tolerance)² by at least
+/// this much (a third of a tolerance on one target): the calibration set leaves several
+/// parameters poorly identified, so smaller gains only wander along a ridge, and without this
+/// rule re-running `k2bone calibrate` on its own output would not reproduce it.
+pub const MIN_IMPROVEMENT: f64 = 0.1;
+
 /// The result of fitting one group.
 #[derive(Debug, Clone)]
 pub struct FitReport {
@@ -17,6 +23,9 @@ pub struct FitReport {
     pub parameters: Vec<(String, f64, f64)>,
     pub cost_before: f64,
     pub cost_after: f64,
+    /// True if the start was kept because the fit improved the cost by less than
+    /// [`MIN_IMPROVEMENT`].
+    pub kept_start: bool,
     pub iterations: u64,
     pub evaluations: Vec<Evaluation>,
 }
@@ -121,8 +130,13 @@ pub fn fit_group(
         .configure(|s| s.max_iters(group.max_iters))
         .run()
         .map_err(|e| CalibrationError::Optimizer(e.to_string()))?;
-    let best = res.state().get_best_param().cloned().unwrap_or(x0);
-    let cost_after = res.state().get_best_cost();
+    let found = res.state().get_best_param().cloned().unwrap_or(x0.clone());
+    let kept_start = cost_before - res.state().get_best_cost() < MIN_IMPROVEMENT;
+    let (best, cost_after) = if kept_start {
+        (x0, cost_before)
+    } else {
+        (found, res.state().get_best_cost())
+    };
     let fitted = problem.params(&best)?;
     let evaluations = problem.evaluations(&fitted)?;
     let parameters = group
@@ -143,6 +157,7 @@ pub fn fit_group(
             parameters,
             cost_before,
             cost_after,
+            kept_start,
             iterations: res.state().get_iter(),
             evaluations,
         },

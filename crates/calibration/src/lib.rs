@@ -16,7 +16,7 @@ pub mod related;
 mod targets;
 
 pub use evaluate::{evaluate, Evaluation};
-pub use fit::{fit_group, FitReport};
+pub use fit::{fit_group, FitReport, MIN_IMPROVEMENT};
 pub use targets::{Dosing, FitGroup, Measure, Target, TargetFile};
 
 /// Errors of calibration.

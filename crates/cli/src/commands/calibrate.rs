@@ -67,8 +67,19 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<()> {
             );
             let (fitted, r) = fit_group(&core, &k, group, &targets)?;
             report.push_str(&format!(
-                "## {}\n\ncost {:.4} → {:.4} after {} iterations\n\n| parameter | start | fitted |\n|---|---|---|\n",
-                r.group, r.cost_before, r.cost_after, r.iterations
+                "## {}\n\ncost {:.4} → {:.4} after {} iterations{}\n\n| parameter | start | fitted |\n|---|---|---|\n",
+                r.group,
+                r.cost_before,
+                r.cost_after,
+                r.iterations,
+                if r.kept_start {
+                    format!(
+                        " (start kept: the fit improved the cost by less than {})",
+                        k2bone_calibration::MIN_IMPROVEMENT
+                    )
+                } else {
+                    String::new()
+                }
             ));
             for (name, before, after) in &r.parameters {
                 report.push_str(&format!("| `{name}` | {before:.6} | {after:.6} |\n"));
