@@ -4,7 +4,7 @@
 //!
 //! The goldens were written by this code (`UPDATE_GOLDEN=1 cargo test -p k2bone --release
 //! --test golden_summaries`) and reviewed against independent checks before being committed:
-//! the built-in studies equal `k2bone_sim::studies` dose for dose (crates/scenario tests), the
+//! the built-in studies' dose events are checked by hand in crates/scenario/tests/examples.rs, the
 //! calibration targets pin the biology (crates/calibration tests). They guard against
 //! unintended change; an intended change updates them in the same commit.
 

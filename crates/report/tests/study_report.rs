@@ -9,15 +9,16 @@ use k2bone_report::columnar::write_timeseries_parquet;
 use k2bone_report::disclaimer::DISCLAIMER;
 use k2bone_report::page::{escape, write_report, EvidenceRow, KeyRow, ReportPage};
 use k2bone_report::topics::{study_figures, write_study_plots, Figure};
-use k2bone_sim::studies::study;
 use k2bone_sim::summary::StudyFacts;
 use k2bone_sim::{grid, run_arms, ArmRun, Simulator};
 
 /// Two arms (placebo, MK-7 180 µg/d) of the built-in study for 60 days, daily output.
 fn runs() -> (Vec<ArmRun>, StudyFacts) {
-    let s = study("mk7-180-3y").unwrap();
-    let model = s.model().unwrap();
-    let arms = s.arm_specs(&model).unwrap();
+    let t = k2bone_scenario::templates::template("mk7-180-3y").unwrap();
+    let plan = k2bone_scenario::Scenario::from_str(t.toml, "mk7-180-3y.toml")
+        .unwrap()
+        .build(None)
+        .unwrap();
     let sim = Simulator {
         rtol: 1e-7,
         atol: 1e-9,
@@ -25,9 +26,9 @@ fn runs() -> (Vec<ArmRun>, StudyFacts) {
     };
     let runs = run_arms(
         &sim,
-        &model,
-        s.burn_in_h(),
-        &arms[..2],
+        &plan.model,
+        plan.burn_in_h,
+        &plan.arms[..2],
         &grid(60.0 * 24.0, 24.0),
     )
     .unwrap();

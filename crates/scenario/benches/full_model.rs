@@ -1,14 +1,13 @@
 //! Runs of the full model (core + vitamin K/D extension), the workloads behind issue 3's
-//! speed figures and `k2bone simulate --builtin mk7-180-3y`:
+//! speed figures and `k2bone demo` (the built-in scenario `mk7-180-3y`):
 //!
 //! - `full/mk7-180-12wk`: 84 daily doses of MK-7 180 µg from the model's baseline, daily output,
 //!   rtol 1e-7 / atol 1e-9 (the calibration's settings: one Dalmeijer 2012 target).
 //! - `full/mk7-180-3y-one-arm`: one arm of the built-in study: 19 years of ageing (burn-in),
-//!   then 1,095 daily doses, weekly output, rtol 1e-8 / atol 1e-10 (the CLI's settings).
+//!   then 1,095 daily doses, weekly output, rtol 1e-8 / atol 1e-10 (the scenario's settings).
 //! - `full/mk7-180-3y-study`: the whole built-in study, 4 arms run side by side.
 use criterion::{criterion_group, criterion_main, Criterion};
 use k2bone_physiology::{Agent, BoneHealthModel};
-use k2bone_sim::studies::study;
 use k2bone_sim::{grid, run_arms, DoseEvent, OdeModel, Simulator};
 
 fn bench(c: &mut Criterion) {
@@ -32,22 +31,36 @@ fn bench(c: &mut Criterion) {
         b.iter(|| calib.run(&model, &doses, &times).unwrap())
     });
 
-    let s = study("mk7-180-3y").unwrap();
-    let m = s.model().unwrap();
-    let arms = s.arm_specs(&m).unwrap();
-    let weekly = grid(s.duration_h(), 24.0 * 7.0);
-    let cli = Simulator {
-        rtol: 1e-8,
-        atol: 1e-10,
-        ..Simulator::default()
-    };
+    let t = k2bone_scenario::templates::template("mk7-180-3y").unwrap();
+    let plan = k2bone_scenario::Scenario::from_str(t.toml, "mk7-180-3y.toml")
+        .unwrap()
+        .build(None)
+        .unwrap();
     let mut group = c.benchmark_group("full");
     group.sample_size(10);
     group.bench_function("mk7-180-3y-one-arm", |b| {
-        b.iter(|| run_arms(&cli, &m, s.burn_in_h(), &arms[1..2], &weekly).unwrap())
+        b.iter(|| {
+            run_arms(
+                &plan.sim,
+                &plan.model,
+                plan.burn_in_h,
+                &plan.arms[1..2],
+                &plan.grid_h,
+            )
+            .unwrap()
+        })
     });
     group.bench_function("mk7-180-3y-study", |b| {
-        b.iter(|| run_arms(&cli, &m, s.burn_in_h(), &arms, &weekly).unwrap())
+        b.iter(|| {
+            run_arms(
+                &plan.sim,
+                &plan.model,
+                plan.burn_in_h,
+                &plan.arms,
+                &plan.grid_h,
+            )
+            .unwrap()
+        })
     });
     group.finish();
 }
