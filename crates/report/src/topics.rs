@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use k2bone_physiology::fracture::{
     fracture_risk, FractureRisk, BMD_SD_PCT_OF_MEAN_FN, BMD_SD_PCT_OF_MEAN_LS,
 };
-use k2bone_sim::summary::{summarize, StudyFacts};
+use k2bone_sim::summary::{pct_change, rebased_pct_change, summarize, StudyFacts};
 use k2bone_sim::ArmRun;
 
 use crate::curves::{curves, CurvesFigure, Panel, Series};
@@ -74,11 +74,8 @@ fn series(run: &ArmRun, name: &str, show: Show) -> Result<Vec<f64>, PlotError> {
     let c0 = c.first().copied().unwrap_or(0.0);
     Ok(match show {
         Show::Raw => c.to_vec(),
-        Show::Change => c.iter().map(|v| (v / c0 - 1.0) * 100.0).collect(),
-        Show::Rebased => c
-            .iter()
-            .map(|v| ((1.0 + v / 100.0) / (1.0 + c0 / 100.0) - 1.0) * 100.0)
-            .collect(),
+        Show::Change => c.iter().map(|v| pct_change(*v, c0)).collect(),
+        Show::Rebased => c.iter().map(|v| rebased_pct_change(*v, c0)).collect(),
     })
 }
 

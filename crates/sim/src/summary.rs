@@ -145,17 +145,27 @@ fn last(run: &ArmRun, name: &str) -> Result<f64, String> {
     column(run, name).map(|c| c[c.len() - 1])
 }
 
-/// % change from the arm's start of a state or positive quantity.
-fn change(run: &ArmRun, name: &str) -> Result<f64, String> {
-    let c = column(run, name)?;
-    Ok((c[c.len() - 1] / c[0] - 1.0) * 100.0)
+/// % change of `v` from `start` (a state or positive quantity).
+pub fn pct_change(v: f64, start: f64) -> f64 {
+    (v / start - 1.0) * 100.0
 }
 
-/// % change from the arm's start of an output already expressed as % change from the model
-/// baseline.
+/// % change from `start` of an output already expressed as % change from the model baseline
+/// (so −50% then −75% is a further halving, −50%).
+pub fn rebased_pct_change(v_pct: f64, start_pct: f64) -> f64 {
+    ((1.0 + v_pct / 100.0) / (1.0 + start_pct / 100.0) - 1.0) * 100.0
+}
+
+/// % change from the arm's start at the end of a state or positive quantity.
+fn change(run: &ArmRun, name: &str) -> Result<f64, String> {
+    let c = column(run, name)?;
+    Ok(pct_change(c[c.len() - 1], c[0]))
+}
+
+/// As [`change`] for an output already in % change from the model baseline.
 fn rebased(run: &ArmRun, name: &str) -> Result<f64, String> {
     let c = column(run, name)?;
-    Ok(((1.0 + c[c.len() - 1] / 100.0) / (1.0 + c[0] / 100.0) - 1.0) * 100.0)
+    Ok(rebased_pct_change(c[c.len() - 1], c[0]))
 }
 
 /// Summarises `runs` (the first arm is the reference: it stands for the population average of

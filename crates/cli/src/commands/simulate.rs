@@ -65,7 +65,7 @@ pub struct SimulateArgs {
     /// List the built-in scenarios and exit.
     #[arg(long)]
     list_builtins: bool,
-    /// Do not write the time-course figures (timecourse.svg and timecourse.png).
+    /// Do not write figures (the core model's timecourse.svg/png; a scenario's topic plots and report.html).
     #[arg(long)]
     no_plots: bool,
     /// Print nothing but errors.

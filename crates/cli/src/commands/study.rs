@@ -11,7 +11,6 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::{json, Map, Value};
 
 use k2bone_calibration::related;
-use k2bone_report::curves::{CurvesFigure, Panel, Series};
 use k2bone_report::disclaimer::DISCLAIMER;
 use k2bone_report::page::{write_report, EvidenceRow, KeyRow, ReportPage};
 use k2bone_report::topics::write_study_plots;
@@ -263,13 +262,6 @@ pub fn write_outputs(
     k2bone_report::columnar::write_timeseries_parquet(&result.runs, &parquet)?;
     written.push(parquet);
     if opts.plots {
-        let fig = overview_figure(&plan.name, &result.runs);
-        for ext in ["svg", "png"] {
-            let path = out.join(format!("timecourse.{ext}"));
-            k2bone_report::curves::curves(&fig, &path)
-                .with_context(|| format!("cannot draw {}", path.display()))?;
-            written.push(path);
-        }
         let plots = write_study_plots(&result.runs, &plan.plan.facts, out, &plan.title)
             .with_context(|| format!("cannot draw the plots in {}", out.display()))?;
         for p in &plots {
@@ -420,57 +412,4 @@ pub fn print_run(plan: &StudyPlan, result: &StudyRun, written: &[PathBuf]) {
     let files: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
     anstream::println!("wrote {}", crate::style::path(&files.join(", ")));
     anstream::println!("\n{}", crate::style::note(DISCLAIMER));
-}
-
-/// The overview figure: one panel per key quantity, one line per arm.
-pub fn overview_figure(name: &str, runs: &[ArmRun]) -> CurvesFigure {
-    let panel = |title: &str, f: &dyn Fn(&ArmRun) -> Vec<f64>| Panel {
-        title: title.into(),
-        series: runs
-            .iter()
-            .map(|r| Series {
-                label: r.name.clone(),
-                values: f(r),
-            })
-            .collect(),
-    };
-    let rel = |name: &'static str| {
-        move |r: &ArmRun| {
-            let c = r.trajectory.column(name).expect("known column");
-            c.iter()
-                .map(|v| (v / c[0] - 1.0) * 100.0)
-                .collect::<Vec<_>>()
-        }
-    };
-    let pct = |name: &'static str| {
-        move |r: &ArmRun| {
-            let c = r.trajectory.column(name).expect("known column");
-            c.iter()
-                .map(|v| ((1.0 + v / 100.0) / (1.0 + c[0] / 100.0) - 1.0) * 100.0)
-                .collect::<Vec<_>>()
-        }
-    };
-    let raw = |name: &'static str| {
-        move |r: &ArmRun| r.trajectory.column(name).expect("known column").to_vec()
-    };
-    CurvesFigure {
-        title: format!("k2bone: {name}"),
-        times_days: runs[0]
-            .trajectory
-            .times_h
-            .iter()
-            .map(|t| t / 24.0)
-            .collect(),
-        panels: vec![
-            panel("Serum MK-7 (ng/mL)", &raw("MK7_ng_mL")),
-            panel("ucOC/cOC (% change)", &pct("ucOC_cOC_pct_change")),
-            panel("dp-ucMGP (% change)", &pct("dp_ucMGP_pct_change")),
-            panel("Lumbar spine BMD (% change)", &rel("BMDls")),
-            panel("Femoral neck BMD (% change)", &rel("BMDfn")),
-            panel("Calcification index (% change)", &rel("CI")),
-            panel("Serum 25(OH)D (nmol/L)", &raw("D25")),
-            panel("Plasma PTH (pM)", &raw("PTHpm")),
-        ],
-        footer: DISCLAIMER.into(),
-    }
 }
