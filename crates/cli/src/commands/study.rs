@@ -25,8 +25,6 @@ use crate::exit::bad_input;
 pub struct StudyPlan {
     /// Short name (a built-in's name or the scenario file's stem).
     pub name: String,
-    pub title: String,
-    pub question: Option<String>,
     pub scenario: Scenario,
     pub plan: Plan,
 }
@@ -44,11 +42,18 @@ impl StudyPlan {
         let plan = scenario.build(foods.as_ref()).map_err(bad_input)?;
         Ok(StudyPlan {
             name: name.to_string(),
-            title: scenario.title.clone().unwrap_or_else(|| name.to_string()),
-            question: scenario.question.clone(),
             scenario,
             plan,
         })
+    }
+
+    /// The scenario's title, or its name.
+    pub fn title(&self) -> &str {
+        self.scenario.title.as_deref().unwrap_or(&self.name)
+    }
+
+    pub fn question(&self) -> Option<&str> {
+        self.scenario.question.as_deref()
     }
 
     pub fn duration_days(&self) -> f64 {
@@ -168,8 +173,8 @@ pub fn summary_json(plan: &StudyPlan, result: &StudyRun) -> Value {
         .collect();
     json!({
         "scenario": plan.name,
-        "title": plan.title,
-        "question": plan.question,
+        "title": plan.title(),
+        "question": plan.question(),
         "person": person,
         "duration_days": plan.duration_days(),
         "output_every_hours": plan.every_h(),
@@ -262,7 +267,7 @@ pub fn write_outputs(
     k2bone_report::columnar::write_timeseries_parquet(&result.runs, &parquet)?;
     written.push(parquet);
     if opts.plots {
-        let plots = write_study_plots(&result.runs, &plan.plan.facts, out, &plan.title)
+        let plots = write_study_plots(&result.runs, &plan.plan.facts, out, plan.title())
             .with_context(|| format!("cannot draw the plots in {}", out.display()))?;
         for p in &plots {
             written.push(p.svg.clone());
@@ -332,8 +337,8 @@ pub fn report_page(
         })
         .collect();
     Ok(ReportPage {
-        title: plan.title.clone(),
-        question: plan.question.clone(),
+        title: plan.title().to_string(),
+        question: plan.question().map(str::to_string),
         person: p.person.clone(),
         arms: result
             .summaries
@@ -392,13 +397,13 @@ pub fn print_run(plan: &StudyPlan, result: &StudyRun, written: &[PathBuf]) {
         "{}",
         crate::style::header(&format!(
             "{}: {} arms x {:.0} days in {:.2} s",
-            plan.title,
+            plan.title(),
             result.runs.len(),
             plan.duration_days(),
             result.seconds
         ))
     );
-    if let Some(q) = &plan.question {
+    if let Some(q) = plan.question() {
         println!("{q}");
     }
     for (s, regimen) in result.summaries.iter().zip(&plan.plan.regimens) {
