@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::pooling::{pool, Excluded, PoolSelection};
 use crate::trial_error::TrialError;
 use crate::trials::TrialRow;
-use crate::{escalc, fit, mantel_haenszel, peto, FitOptions, Measure, Tau2Method};
+use k2bone_evidence::{escalc, fit, mantel_haenszel, peto, FitOptions, Measure, Tau2Method};
 
 /// The shipped targets, embedded at compile time.
 pub const SHIPPED_PUBLISHED_TOML: &str = include_str!(concat!(
@@ -200,7 +200,7 @@ pub fn reproduce(
         p.studies
             .iter()
             .filter_map(|s| match s.data {
-                crate::StudyData::Binary(t) => Some((s.study.clone(), t)),
+                k2bone_evidence::StudyData::Binary(t) => Some((s.study.clone(), t)),
                 _ => None,
             })
             .collect::<Vec<_>>()

@@ -115,5 +115,5 @@ pub enum TrialError {
     Sqlite(#[from] rusqlite::Error),
     /// The meta-analysis engine.
     #[error(transparent)]
-    Evidence(#[from] crate::EvidenceError),
+    Evidence(#[from] k2bone_evidence::EvidenceError),
 }

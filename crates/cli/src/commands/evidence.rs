@@ -7,9 +7,10 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
-use k2bone_evidence::published::{find, parse_published, reproduce, shipped_published};
-use k2bone_evidence::trial_db::{import_csv, list, open_trials, study, TrialFilter};
-use k2bone_evidence::{EvidenceError, TrialError, TrialRow};
+use k2bone_trialdb::published::{find, parse_published, reproduce, shipped_published};
+use k2bone_trialdb::trial_db::{import_csv, list, open_trials, study, TrialFilter};
+use k2bone_evidence::EvidenceError;
+use k2bone_trialdb::{TrialError, TrialRow};
 use k2bone_store::Store;
 use serde_json::json;
 
@@ -193,7 +194,7 @@ fn print_list(rows: &[TrialRow], format: &str) -> anyhow::Result<()> {
         "study_id", "year", "k_form", "outcome", "t_mo", "n_trt", "n_ctl", "control", "poolable",
     );
     for r in rows {
-        let poolable = k2bone_evidence::pooling::study_data(r).is_ok();
+        let poolable = k2bone_trialdb::pooling::study_data(r).is_ok();
         println!(
             "{:<20} {:>4} {:<6} {:<37} {:>5} {:>5} {:>5} {:<10} {:<8} {}",
             r.study_id,
@@ -271,7 +272,7 @@ fn print_show(rows: &[TrialRow], format: &str) -> anyhow::Result<()> {
                 opt_num(r.events_control)
             );
         }
-        match k2bone_evidence::pooling::study_data(r) {
+        match k2bone_trialdb::pooling::study_data(r) {
             Ok(_) => println!("  poolable: yes"),
             Err(why) => println!("  poolable: no — {why}"),
         }

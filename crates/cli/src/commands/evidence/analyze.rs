@@ -4,12 +4,13 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
-use k2bone_evidence::pooling::{default_measure, label, pool, PoolSelection, BY_COLUMNS};
-use k2bone_evidence::trial_db::outcomes;
+use k2bone_trialdb::pooling::{default_measure, label, pool, PoolSelection, BY_COLUMNS};
+use k2bone_trialdb::trial_db::outcomes;
 use k2bone_evidence::{
     escalc, fit, mantel_haenszel, peto, subgroups, FitOptions, Measure, StudyData, Tau2Method,
-    Test, TrialRow,
+    Test,
 };
+use k2bone_trialdb::TrialRow;
 use k2bone_report::disclaimer::DISCLAIMER;
 use k2bone_store::Store;
 use serde_json::json;

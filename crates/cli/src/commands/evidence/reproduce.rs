@@ -1,6 +1,6 @@
 //! `k2bone evidence reproduce`: printing a published analysis beside our re-run of it.
 
-use k2bone_evidence::published::{PublishedAnalysis, Reproduction};
+use k2bone_trialdb::published::{PublishedAnalysis, Reproduction};
 use k2bone_report::disclaimer::DISCLAIMER;
 use serde_json::json;
 
