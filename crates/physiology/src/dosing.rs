@@ -12,9 +12,8 @@
 
 use crate::model::{CalciumBoneModel, Inputs};
 use crate::states::StateId;
+use k2bone_units::CALCIUM_G_PER_MOL;
 
-/// Standard atomic weight of calcium, g/mol (IUPAC 2021 table).
-pub const CALCIUM_G_PER_MOL: f64 = 40.078;
 /// Molar mass of calcitriol (1,25-dihydroxyvitamin D3, C27H44O3), g/mol (PubChem CID 5280453).
 pub const CALCITRIOL_G_PER_MOL: f64 = 416.64;
 

@@ -53,7 +53,7 @@ pub use pk::{Vehicle, VitamerPk, PK_VITAMERS};
 pub use supplements::Agent;
 
 pub use derived::{Baseline, Derived};
-pub use dosing::{DoseError, Drug, CALCITRIOL_G_PER_MOL, CALCIUM_G_PER_MOL};
+pub use dosing::{DoseError, Drug, CALCITRIOL_G_PER_MOL};
 pub use model::{CalciumBoneModel, Inputs, SHIPPED_PARAMS_TOML};
 pub use outputs::{OutputInfo, OUTPUTS};
 pub use params::{

@@ -2,14 +2,7 @@
 //! concentrations. Each parser returns the value in one unit or a message saying what is
 //! accepted.
 
-use k2bone_units::HOURS_PER_DAY;
-
-/// Days in a year: the model's year (`k2bone_units::HOURS_PER_YEAR` = 8760 h).
-pub const DAYS_PER_YEAR: f64 = 365.0;
-/// Days in a month: a twelfth of the model's year.
-pub const DAYS_PER_MONTH: f64 = DAYS_PER_YEAR / 12.0;
-/// Molar mass of calcium, g/mol (IUPAC standard atomic weight).
-const CALCIUM_G_PER_MOL: f64 = k2bone_physiology::CALCIUM_G_PER_MOL;
+use k2bone_units::{CALCIUM_G_PER_MOL, DAYS_PER_MONTH, DAYS_PER_YEAR, HOURS_PER_DAY};
 /// 25-hydroxyvitamin D3, C27H44O2: 400.64 g/mol (from the formula, IUPAC atomic weights), so
 /// 1 ng/mL = 1000 / 400.64 = 2.496 nmol/L.
 pub const D25_NMOL_L_PER_NG_ML: f64 = 1000.0 / 400.64;

@@ -150,6 +150,9 @@ impl FromStr for Vitamer {
     }
 }
 
+/// Molar mass of elemental calcium, g/mol: the IUPAC 2021 standard atomic weight.
+pub const CALCIUM_G_PER_MOL: f64 = 40.078;
+
 /// Anything k2bone doses by mass: a vitamin K vitamer, vitamin D3 or calcium.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Substance {
@@ -166,8 +169,7 @@ impl Substance {
         match self {
             Substance::Vitamer(v) => v.molar_mass_g_per_mol(),
             Substance::VitaminD3 => 27.0 * C + 44.0 * H + O,
-            // IUPAC 2021 standard atomic weight of calcium.
-            Substance::Calcium => 40.078,
+            Substance::Calcium => CALCIUM_G_PER_MOL,
         }
     }
 
