@@ -38,7 +38,7 @@ impl fmt::Display for UnknownFood {
         if self.suggestions.is_empty() {
             write!(f, " (no similar food; try `k2bone foods search`)")
         } else {
-            write!(f, "; did you mean: {}?", self.suggestions.join(" | "))
+            f.write_str(&k2bone_units::fuzzy::did_you_mean(&self.suggestions))
         }
     }
 }
@@ -79,7 +79,7 @@ pub enum DietError {
     },
     #[error("{file}: the diet log has no entries (a header and at least one row are needed)")]
     EmptyLog { file: String },
-    #[error("no food matches '{query}'{}", if suggestions.is_empty() { String::new() } else { format!("; did you mean: {}?", suggestions.join(" | ")) })]
+    #[error("no food matches '{query}'{}", k2bone_units::fuzzy::did_you_mean(suggestions))]
     NoSuchFood {
         query: String,
         suggestions: Vec<String>,

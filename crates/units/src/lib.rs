@@ -10,6 +10,7 @@
 //! ```
 
 mod dose;
+pub mod fuzzy;
 mod vitamer;
 
 pub use dose::{Dose, DoseUnit, UnitError};
