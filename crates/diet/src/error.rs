@@ -25,7 +25,7 @@ impl fmt::Display for FieldError {
 }
 
 /// A food name the database does not know, with the nearest names it does know.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct UnknownFood {
     pub line: usize,
     pub name: String,
@@ -79,7 +79,10 @@ pub enum DietError {
     },
     #[error("{file}: the diet log has no entries (a header and at least one row are needed)")]
     EmptyLog { file: String },
-    #[error("no food matches '{query}'{}", k2bone_units::fuzzy::did_you_mean(suggestions))]
+    #[error(
+        "no food matches '{query}'{}",
+        k2bone_units::fuzzy::did_you_mean(suggestions)
+    )]
     NoSuchFood {
         query: String,
         suggestions: Vec<String>,

@@ -16,7 +16,7 @@ use crate::nutrient::{Intake, Nutrient};
 use crate::search::{fold, SearchIndex};
 
 /// Where a food row comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Origin {
     UsdaSr28,
@@ -35,7 +35,7 @@ impl Origin {
 }
 
 /// One measured value: µg per 100 g edible portion, its source and how far the source was read.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct MeasuredValue {
     pub ug_per_100g: f64,
     pub source: String,
@@ -44,7 +44,7 @@ pub struct MeasuredValue {
 }
 
 /// A typical portion with its source (or the assumption it rests on).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Portion {
     pub label: String,
     pub grams: f64,
@@ -53,7 +53,7 @@ pub struct Portion {
 }
 
 /// A food and its composition. A nutrient missing from `values` was not measured.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Food {
     pub id: i64,
     pub name: String,

@@ -25,7 +25,7 @@ pub const SUPPLEMENT_FACTOR: f64 = 1.0;
 pub const FACTOR_BASIS: &str = "assumption A-diet-4 (docs/assumptions.md): no absolute food-matrix bioavailability found; factor 1";
 
 /// One oral dose of one vitamer.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct DoseEvent {
     /// Hours from the start of the first logged day (00:00).
     pub time_h: f64,
@@ -36,7 +36,7 @@ pub struct DoseEvent {
 }
 
 /// The intake of a log or plan, as dose events.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct IntakeSchedule {
     pub events: Vec<DoseEvent>,
     /// K2 the sources report without a vitamer split, per event time: (time_h, µg).

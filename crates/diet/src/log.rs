@@ -40,7 +40,7 @@ pub const MEAL_HOURS: [(&str, f64); 4] = [
 pub const DEFAULT_HOUR: f64 = 12.0;
 
 /// One food eaten.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct LogEntry {
     pub line: usize,
     pub day: String,
@@ -51,7 +51,7 @@ pub struct LogEntry {
 }
 
 /// One supplement taken.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct SupplementEntry {
     pub line: usize,
     pub day: String,

@@ -20,7 +20,7 @@ use crate::safety::{self, Person, SafetyFlag};
 use k2bone_units::Vitamer;
 
 /// A reference intake a diet is compared with.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Reference {
     pub name: &'static str,
     /// Which amount is compared: `k1`, `mk4`, `mk7` or `total_k` (K1 + all K2).
@@ -44,7 +44,7 @@ pub const REFERENCES: [Reference; 5] = [
 ];
 
 /// One day of the report.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct DayRow {
     pub day: String,
     pub grams: f64,
@@ -55,7 +55,7 @@ pub struct DayRow {
 }
 
 /// Day-to-day variation of one amount.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Variation {
     pub sd_ug: Option<f64>,
     pub largest_swing_ug: Option<f64>,
@@ -64,7 +64,7 @@ pub struct Variation {
 }
 
 /// A food's share of the intake, as a mean per logged day.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Contributor {
     pub food: String,
     pub grams_per_day: f64,
@@ -73,7 +73,7 @@ pub struct Contributor {
 }
 
 /// A vitamer that was not measured in some of the foods eaten.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct NotMeasured {
     pub nutrient: &'static str,
     pub grams: f64,
@@ -81,7 +81,7 @@ pub struct NotMeasured {
 }
 
 /// The mean intake set against a reference.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Comparison {
     pub reference: Reference,
     pub mean_ug_per_day: Option<f64>,
@@ -89,7 +89,7 @@ pub struct Comparison {
 }
 
 /// Everything `k2bone diet report` prints.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct DietReport {
     pub file: String,
     pub days: Vec<DayRow>,

@@ -13,11 +13,17 @@ use crate::log::{DayIntake, DietLog};
 use crate::report::total_k;
 
 /// An oral anticoagulant. The first three are vitamin K antagonists (VKAs).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum Anticoagulant {
+    #[cfg_attr(feature = "clap", value(alias = "coumadin"))]
     Warfarin,
+    #[cfg_attr(feature = "clap", value(alias = "sintrom"))]
     Acenocoumarol,
+    #[cfg_attr(feature = "clap", value(alias = "marcumar"))]
     Phenprocoumon,
     Apixaban,
     Rivaroxaban,
@@ -75,7 +81,7 @@ pub struct Person {
 }
 
 /// How strongly a flag asks for attention.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
@@ -84,7 +90,7 @@ pub enum Severity {
 }
 
 /// One rule of the table.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Rule {
     pub id: &'static str,
     pub when: &'static str,
@@ -93,7 +99,7 @@ pub struct Rule {
 }
 
 /// A rule that fired, with what made it fire.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct SafetyFlag {
     pub rule: &'static str,
     pub severity: Severity,

@@ -74,8 +74,8 @@ where
                         })
                         .collect();
                     let t_end = grid.last().copied().unwrap_or(1.0).max(1e-300);
-                    let mut trajectory =
-                        sim.run_observed(model, &model.initial_state(), &doses, grid, &mut |t| {
+                    let mut trajectory = sim
+                        .run_observed(model, &model.initial_state(), &doses, grid, &mut |t| {
                             progress(i, (t / t_end).clamp(0.0, 1.0))
                         })
                         .map_err(|e| e.in_arm(&arm.name))?;

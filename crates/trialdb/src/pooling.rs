@@ -18,7 +18,7 @@ use crate::trials::{Dispersion, TrialRow};
 use k2bone_evidence::{GroupMeans, Measure, StudyData, StudyRow, Table2x2};
 
 /// Binary (event counts) or continuous (means) outcome.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub enum OutcomeKind {
     /// Means, dispersions and sizes per arm.
     Continuous,
@@ -72,7 +72,7 @@ impl PoolSelection {
 }
 
 /// A study left out of a pool, and why.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Excluded {
     /// Study id.
     pub study_id: String,

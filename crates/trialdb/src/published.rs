@@ -22,7 +22,7 @@ pub const SHIPPED_PUBLISHED_TOML: &str = include_str!(concat!(
 ));
 
 /// One published pooled result (field meanings: header of `data/evidence/published.toml`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PublishedAnalysis {
     /// Name used on the command line.
@@ -118,7 +118,7 @@ pub fn find<'a>(
 }
 
 /// Our pooled result on the published scale.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct OurEstimate {
     /// Studies pooled.
     pub k: usize,
@@ -135,7 +135,7 @@ pub struct OurEstimate {
 }
 
 /// The outcome of a reproduction.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum Reproduction {
     /// Every pooled study is named and poolable: our number.

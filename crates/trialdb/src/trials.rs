@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::trial_error::TrialError;
 
 /// How a row's `sd_*` columns are to be read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Dispersion {
     /// Standard deviations: used as is.
@@ -65,7 +65,7 @@ impl Dispersion {
 pub const CONTROLS: &[&str] = &["placebo", "untreated", "calcium", "active", "not_stated"];
 
 /// One row of the trial database.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TrialRow {
     /// Study id, e.g. `shiraki_2000` (several rows per study: one per outcome and time point).
     pub study_id: String,

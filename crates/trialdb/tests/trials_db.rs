@@ -2,15 +2,15 @@
 //! with the row and column named; a refused import leaves the database exactly as it was;
 //! pooling converts rows to effect sizes by the documented rules (hand calculations below).
 
+use k2bone_evidence::{escalc, Measure, StudyData};
+use k2bone_store::Store;
 use k2bone_trialdb::pooling::{pool, study_data, PoolSelection};
 use k2bone_trialdb::published::{parse_published, reproduce, shipped_published, Reproduction};
 use k2bone_trialdb::trial_db::{
     count, import_csv, list, open_trials, seed_if_needed, study, TrialFilter,
 };
 use k2bone_trialdb::trials::shipped_trials;
-use k2bone_evidence::{escalc, Measure, StudyData};
 use k2bone_trialdb::TrialRow;
-use k2bone_store::Store;
 
 const HEADER: &str = "study_id,first_author,year,k_form,outcome,timepoint_months,n_treat,n_control,source,mean_treat,sd_treat,mean_control,sd_control,dispersion,events_treat,events_control,control,integrity_concern";
 

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::Substance;
 
 /// A unit of amount.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum DoseUnit {
     Ug,
     Mg,
@@ -53,7 +53,7 @@ impl DoseUnit {
 }
 
 /// An amount with its unit, not yet tied to a substance. Always finite and ≥ 0.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Dose {
     pub value: f64,
     pub unit: DoseUnit,

@@ -18,7 +18,19 @@ const O: f64 = 15.999;
 
 /// One form of vitamin K. Phylloquinone (K1) comes from plants; menaquinones (K2, MK-n) from
 /// animal foods (MK-4) and bacterial fermentation (MK-5 … MK-10).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Vitamer {
     /// Phylloquinone, C31H46O2.
@@ -154,7 +166,7 @@ impl FromStr for Vitamer {
 pub const CALCIUM_G_PER_MOL: f64 = 40.078;
 
 /// Anything k2bone doses by mass: a vitamin K vitamer, vitamin D3 or calcium.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum Substance {
     Vitamer(Vitamer),
     /// Cholecalciferol, C27H44O (PubChem CID 5280795).
