@@ -153,6 +153,7 @@ pub fn simulate_core(
         ..Default::default()
     };
     let started = Instant::now();
+    let task = format!("simulating {label}");
     let traj = sim
         .run_observed(
             &model,
@@ -160,7 +161,7 @@ pub fn simulate_core(
             &doses,
             &grid(duration_h, every_h),
             &mut |t| {
-                progress.update(&label, t / duration_h);
+                progress.update(&task, t / duration_h);
                 if cancel.is_cancelled() {
                     std::ops::ControlFlow::Break(())
                 } else {

@@ -46,6 +46,7 @@ mod progress;
 pub mod scenario_files;
 pub mod schema;
 pub mod study;
+pub mod text;
 pub mod validate;
 
 use std::path::PathBuf;

@@ -119,7 +119,7 @@ pub struct StudyRun {
 pub fn run(plan: &StudyPlan, progress: &dyn Progress, cancel: &Cancel) -> AppResult<StudyRun> {
     let started = Instant::now();
     let p = &plan.plan;
-    let task = format!("{} arms", p.arms.len());
+    let task = format!("simulating {} arms", p.arms.len());
     let fractions: Vec<AtomicU64> = p.arms.iter().map(|_| AtomicU64::new(0)).collect();
     let observer = |arm: usize, f: f64| {
         fractions[arm].store(f.to_bits(), Ordering::Relaxed);

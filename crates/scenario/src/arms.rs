@@ -178,7 +178,10 @@ fn dosing(
             _ => {
                 let close = k2bone_units::fuzzy::closest(&lower, AGENTS.iter().copied());
                 let hint = k2bone_units::fuzzy::did_you_mean(
-                    &close.filter(|s| *s != lower).into_iter().collect::<Vec<_>>(),
+                    &close
+                        .filter(|s| *s != lower)
+                        .into_iter()
+                        .collect::<Vec<_>>(),
                 );
                 format!("{e}{hint}")
             }

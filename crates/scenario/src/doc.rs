@@ -53,7 +53,6 @@ impl Ctx<'_> {
     }
 }
 
-
 /// What kind of TOML value an item is, for "expected …, found …" messages.
 pub(crate) fn kind(item: &Item) -> &'static str {
     match item {
