@@ -15,7 +15,7 @@ use crate::{AppResult, Cancel, Progress};
 /// What to fit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CalibrateRequest {
-    /// Target files (TOML: [[target]] and [[fit]] tables).
+    /// Target files (TOML: `[[target]]` and `[[fit]]` tables).
     pub targets: Vec<PathBuf>,
     /// Starting extension parameters (default: the shipped data/model/vitamin-k-params.toml).
     pub params: Option<PathBuf>,

@@ -36,7 +36,9 @@ fn cargo_graph() -> BTreeMap<String, BTreeSet<String>> {
 /// The graph block of docs/architecture.md: `crate ← dep, dep` per line.
 fn documented_graph() -> BTreeMap<String, BTreeSet<String>> {
     let doc = std::fs::read_to_string(root().join("docs/architecture.md")).unwrap();
-    let start = doc.find("<!-- crate-graph: begin -->").expect("begin marker");
+    let start = doc
+        .find("<!-- crate-graph: begin -->")
+        .expect("begin marker");
     let end = doc.find("<!-- crate-graph: end -->").expect("end marker");
     doc[start..end]
         .lines()
@@ -89,7 +91,10 @@ fn the_graph_flows_one_way_and_report_never_simulates() {
     for stage in ["scenario", "calibration", "app"] {
         assert!(!g["report"].contains(stage), "report depends on {stage}");
     }
-    assert!(!g["evidence"].contains("store"), "the statistics depend on the database");
+    assert!(
+        !g["evidence"].contains("store"),
+        "the statistics depend on the database"
+    );
     assert!(g["cli"].contains("app"));
 }
 

@@ -3,6 +3,10 @@
 //! builds, how it prints the result); this file dispatches and holds the one exit policy, by the
 //! typed error's kind: 0 ok, 1 the run failed (solver, I/O) or was cancelled, 2 bad input.
 
+// Doc comments in this crate are clap's `--help` texts, written for a terminal (`<name>`,
+// `[[target]]` are literal there), not rustdoc markup.
+#![allow(rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};

@@ -10,8 +10,8 @@
 //! | you have | you want | call |
 //! |---|---|---|
 //! | a CSV with metafor's column names | studies | [`read_csv`] → [`Dataset`] |
-//! | means/SDs/ns, 2×2 counts, or `yi,vi` | effect sizes | [`escalc`] with a [`Measure`] |
-//! | effect sizes | pooled estimate, CI, PI, τ², I², H², Q, τ² CI | [`fit`] with [`FitOptions`] ([`Tau2Method`], [`Test`]) |
+//! | means/SDs/ns, 2×2 counts, or `yi,vi` | effect sizes | [`escalc()`] with a [`Measure`] |
+//! | effect sizes | pooled estimate, CI, PI, τ², I², H², Q, τ² CI | [`fit()`] with [`FitOptions`] ([`Tau2Method`], [`Test`]) |
 //! | 2×2 tables | Mantel–Haenszel or Peto pooling | [`mantel_haenszel`], [`peto`] |
 //! | effect sizes + a label per study | subgroup fits and the between-group Q | [`subgroups`] |
 //! | effect sizes + moderators | meta-regression (coefficients, QM, residual τ²) | [`meta_regression`] with [`Moderator`]s |

@@ -1,5 +1,5 @@
 //! From trial rows to the studies of one meta-analysis: pick one row per study for an outcome,
-//! decide whether it can be pooled, and build metafor-layout [`StudyRow`]s for [`k2bone_evidence::escalc`].
+//! decide whether it can be pooled, and build metafor-layout [`StudyRow`]s for [`k2bone_evidence::escalc()`].
 //!
 //! Rules (each exclusion carries its reason, so a user sees why a trial is not in the pool):
 //! - one row per study: the requested time point, else the study's latest time point;
