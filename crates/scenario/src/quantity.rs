@@ -179,15 +179,9 @@ fn unit_hours(unit: &str) -> Option<f64> {
 
 /// Splits `"180 ug daily"` or `"180ug"` into (180, "ug", "daily").
 pub fn split_amount(text: &str) -> Result<(f64, String, String), String> {
-    let t = text.trim();
-    let end = t
-        .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '-' | '+')))
-        .unwrap_or(t.len());
-    // "1e3" is a number but "1 e" is not: back off a trailing exponent letter.
-    let (num, rest) = t.split_at(end);
-    let amount: f64 = num
-        .parse()
-        .map_err(|_| format!("`{text}` does not start with a number (write it like \"180 ug\")"))?;
+    let (amount, rest) = k2bone_units::split_number(text).ok_or_else(|| {
+        format!("`{text}` does not start with a number (write it like \"180 ug\")")
+    })?;
     if !amount.is_finite() {
         return Err(format!("`{text}`: the amount is not a finite number"));
     }

@@ -13,7 +13,7 @@ mod dose;
 pub mod fuzzy;
 mod vitamer;
 
-pub use dose::{Dose, DoseUnit, UnitError};
+pub use dose::{split_number, Dose, DoseUnit, UnitError};
 pub use vitamer::{Substance, Vitamer, CALCIUM_G_PER_MOL};
 
 /// Hours in a day.
