@@ -19,7 +19,7 @@ use k2bone_trialdb::trial_db::{import_csv, list, open_trials, outcomes, study, T
 use k2bone_trialdb::TrialRow;
 
 use crate::error::{read_input, Context};
-use crate::meta::PoolingMethod;
+use crate::meta::{Pooled, PoolingMethod};
 use crate::plots::{forest_plot, model_label};
 use crate::{AppError, AppResult};
 
@@ -141,18 +141,8 @@ pub struct EvidenceAnalysis {
     pub method: String,
     pub test: Test,
     pub k: usize,
-    pub estimate: f64,
-    pub se: f64,
-    pub pvalue: f64,
-    pub ci_lower: f64,
-    pub ci_upper: f64,
-    pub pi_lower: Option<f64>,
-    pub pi_upper: Option<f64>,
-    pub tau2: f64,
-    pub i2: f64,
-    pub h2: f64,
-    pub q: f64,
-    pub q_pvalue: f64,
+    #[serde(flatten)]
+    pub pooled: Pooled,
     pub studies: Vec<PooledTrial>,
     pub excluded: Vec<Excluded>,
     /// Conversions made (SE → SD).
@@ -285,18 +275,7 @@ pub fn analyze(db: &TrialDb, a: &AnalyzeRequest) -> AppResult<EvidenceAnalysis> 
         method: a.method.label().to_string(),
         test: a.test,
         k: main.k,
-        estimate: b.map_or(main.estimate, |b| b.estimate),
-        se: b.map_or(main.se, |b| b.se),
-        pvalue: b.map_or(main.pvalue, |b| b.pvalue),
-        ci_lower: b.map_or(main.ci_lower, |b| b.ci_lower),
-        ci_upper: b.map_or(main.ci_upper, |b| b.ci_upper),
-        pi_lower: if b.is_some() { None } else { main.pi_lower },
-        pi_upper: if b.is_some() { None } else { main.pi_upper },
-        tau2: if b.is_some() { 0.0 } else { main.tau2 },
-        i2: b.map_or(main.i2, |b| b.i2),
-        h2: b.map_or(main.h2, |b| b.h2),
-        q: b.map_or(main.q, |b| b.q),
-        q_pvalue: b.map_or(main.q_pvalue, |b| b.q_pvalue),
+        pooled: Pooled::of(&main, b),
         studies: effects
             .iter()
             .zip(&main.weights_pct)

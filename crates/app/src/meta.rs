@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use k2bone_evidence::{
     cumulative, egger, egger_lm, escalc, fit, leave_one_out, mantel_haenszel, meta_regression,
-    peto, read_csv, subgroups, trim_fill, BinaryFit, EggerTest, FitOptions, Measure,
+    peto, read_csv, subgroups, trim_fill, BinaryFit, EggerTest, FitOptions, Measure, MetaFit,
     MetaRegression, SensitivityRow, SubgroupAnalysis, Tau2Ci, Tau2Method, Test, TrimFill,
 };
 use k2bone_report::disclaimer::DISCLAIMER;
@@ -164,22 +164,12 @@ pub struct MetaAnalysis {
     pub test: Test,
     pub level: f64,
     pub k: usize,
-    pub estimate: f64,
-    pub se: f64,
+    #[serde(flatten)]
+    pub pooled: Pooled,
     pub zval: f64,
-    pub pvalue: f64,
-    pub ci_lower: f64,
-    pub ci_upper: f64,
-    pub pi_lower: Option<f64>,
-    pub pi_upper: Option<f64>,
-    pub tau2: f64,
     pub tau2_se: Option<f64>,
     pub tau2_ci: Option<Tau2Ci>,
-    pub i2: f64,
-    pub h2: f64,
-    pub q: f64,
     pub q_df: usize,
-    pub q_pvalue: f64,
     /// Degrees of freedom of the t tests (Knapp–Hartung), else none.
     pub df: Option<f64>,
     /// The Cochran–Mantel–Haenszel test (Mantel–Haenszel only).
@@ -204,6 +194,60 @@ pub struct MetaAnalysis {
     /// The `rma` fit behind the numbers, for text reports.
     #[serde(skip)]
     pub detail: Option<Box<MetaDetail>>,
+}
+
+/// The pooled result as reported: the `rma` fit's, or for Mantel–Haenszel / Peto that method's
+/// (fixed effect: τ² = 0, no prediction interval). Shared by `meta` and `evidence analyze`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Pooled {
+    pub estimate: f64,
+    pub se: f64,
+    pub pvalue: f64,
+    pub ci_lower: f64,
+    pub ci_upper: f64,
+    pub pi_lower: Option<f64>,
+    pub pi_upper: Option<f64>,
+    pub tau2: f64,
+    pub i2: f64,
+    pub h2: f64,
+    pub q: f64,
+    pub q_pvalue: f64,
+}
+
+impl Pooled {
+    /// The reported numbers of `main`, replaced by `binary`'s where a 2×2 method was asked for.
+    pub fn of(main: &MetaFit, binary: Option<&BinaryFit>) -> Pooled {
+        match binary {
+            Some(b) => Pooled {
+                estimate: b.estimate,
+                se: b.se,
+                pvalue: b.pvalue,
+                ci_lower: b.ci_lower,
+                ci_upper: b.ci_upper,
+                pi_lower: None,
+                pi_upper: None,
+                tau2: 0.0,
+                i2: b.i2,
+                h2: b.h2,
+                q: b.q,
+                q_pvalue: b.q_pvalue,
+            },
+            None => Pooled {
+                estimate: main.estimate,
+                se: main.se,
+                pvalue: main.pvalue,
+                ci_lower: main.ci_lower,
+                ci_upper: main.ci_upper,
+                pi_lower: main.pi_lower,
+                pi_upper: main.pi_upper,
+                tau2: main.tau2,
+                i2: main.i2,
+                h2: main.h2,
+                q: main.q,
+                q_pvalue: main.q_pvalue,
+            },
+        }
+    }
 }
 
 /// The fits behind a [`MetaAnalysis`], for text reports (not serialised).
@@ -366,33 +410,35 @@ pub fn meta_analysis(req: &MetaRequest) -> AppResult<MetaAnalysis> {
             weight_pct: *w,
         })
         .collect();
-    let mut out = MetaAnalysis {
+    let pooled = Pooled::of(&main, binary.as_ref());
+    let back_transformed = measure.is_ratio().then(|| BackTransformed {
+        scale: ratio_name(measure).to_string(),
+        estimate: pooled.estimate.exp(),
+        ci_lower: pooled.ci_lower.exp(),
+        ci_upper: pooled.ci_upper.exp(),
+        pi_lower: pooled.pi_lower.map(f64::exp),
+        pi_upper: pooled.pi_upper.map(f64::exp),
+    });
+    let b = binary.as_ref();
+    Ok(MetaAnalysis {
         file,
         measure,
         method: req.method.label().to_string(),
         test: req.test,
         level: req.level,
         k: main.k,
-        estimate: main.estimate,
-        se: main.se,
-        zval: main.zval,
-        pvalue: main.pvalue,
-        ci_lower: main.ci_lower,
-        ci_upper: main.ci_upper,
-        pi_lower: main.pi_lower,
-        pi_upper: main.pi_upper,
-        tau2: main.tau2,
-        tau2_se: main.tau2_se,
-        tau2_ci: main.tau2_ci,
-        i2: main.i2,
-        h2: main.h2,
-        q: main.q,
-        q_df: main.q_df,
-        q_pvalue: main.q_pvalue,
+        pooled,
+        zval: b.map_or(main.zval, |b| b.zval),
+        tau2_se: if b.is_some() { None } else { main.tau2_se },
+        tau2_ci: if b.is_some() { None } else { main.tau2_ci },
+        q_df: b.map_or(main.q_df, |b| b.q_df),
         df: main.df,
-        cmh: None,
+        cmh: b.map(|b| CmhTest {
+            cmh: b.cmh,
+            cmh_pvalue: b.cmh_pvalue,
+        }),
         studies,
-        back_transformed: None,
+        back_transformed,
         subgroups: by,
         meta_regression: reg,
         leave_one_out: loo,
@@ -400,41 +446,6 @@ pub fn meta_analysis(req: &MetaRequest) -> AppResult<MetaAnalysis> {
         egger: eg,
         trimfill: if req.trimfill { tf } else { None },
         disclaimer: DISCLAIMER.to_string(),
-        detail: None,
-    };
-    if let Some(b) = &binary {
-        // Mantel–Haenszel / Peto are fixed-effect: they replace the pooled numbers.
-        out.estimate = b.estimate;
-        out.se = b.se;
-        out.zval = b.zval;
-        out.pvalue = b.pvalue;
-        out.ci_lower = b.ci_lower;
-        out.ci_upper = b.ci_upper;
-        out.q = b.q;
-        out.q_df = b.q_df;
-        out.q_pvalue = b.q_pvalue;
-        out.i2 = b.i2;
-        out.h2 = b.h2;
-        out.tau2 = 0.0;
-        out.cmh = Some(CmhTest {
-            cmh: b.cmh,
-            cmh_pvalue: b.cmh_pvalue,
-        });
-        out.tau2_ci = None;
-        out.tau2_se = None;
-        out.pi_lower = None;
-        out.pi_upper = None;
-    }
-    if measure.is_ratio() {
-        out.back_transformed = Some(BackTransformed {
-            scale: ratio_name(measure).to_string(),
-            estimate: out.estimate.exp(),
-            ci_lower: out.ci_lower.exp(),
-            ci_upper: out.ci_upper.exp(),
-            pi_lower: out.pi_lower.map(f64::exp),
-            pi_upper: out.pi_upper.map(f64::exp),
-        });
-    }
-    out.detail = Some(Box::new(MetaDetail { fit: main, binary }));
-    Ok(out)
+        detail: Some(Box::new(MetaDetail { fit: main, binary })),
+    })
 }

@@ -79,7 +79,14 @@ impl fmt::Display for EvidenceAnalysis {
         for c in &r.conversions {
             writeln!(f, "  note: {c}")?;
         }
-        let (est, se, lo, hi, p) = (r.estimate, r.se, r.ci_lower, r.ci_upper, r.pvalue);
+        let pooled = &r.pooled;
+        let (est, se, lo, hi, p) = (
+            pooled.estimate,
+            pooled.se,
+            pooled.ci_lower,
+            pooled.ci_upper,
+            pooled.pvalue,
+        );
         writeln!(
             f,
             "\nPooled {m}: {est:.4} (SE {se:.4}), 95% CI {lo:.4} to {hi:.4}, p = {p:.4}"
@@ -93,7 +100,7 @@ impl fmt::Display for EvidenceAnalysis {
                 hi.exp()
             )?;
         }
-        if let (Some(pl), Some(ph)) = (r.pi_lower, r.pi_upper) {
+        if let (Some(pl), Some(ph)) = (pooled.pi_lower, pooled.pi_upper) {
             writeln!(f, "  prediction interval: {pl:.4} to {ph:.4}")?;
         }
         writeln!(
