@@ -35,9 +35,9 @@ impl fmt::Display for MetaAnalysis {
         writeln!(
             f,
             "{} (k = {}; {})",
-            model_title(&main, binary.as_ref()),
+            model_title(main, binary.as_ref()),
             main.k,
-            model_label(&main, binary.as_ref())
+            model_label(main, binary.as_ref())
         )?;
         writeln!(
             f,
