@@ -3,7 +3,7 @@
 //! transaction (nothing half-imported), and queries.
 //!
 //! ```
-//! use k2bone_evidence::trial_db::{open_trials, list, TrialFilter};
+//! use k2bone_trialdb::trial_db::{open_trials, list, TrialFilter};
 //! let mut store = k2bone_store::Store::in_memory().unwrap();
 //! open_trials(&mut store).unwrap();
 //! let rows = list(store.conn(), &TrialFilter { outcome: Some("bmd_lumbar_pct_change".into()), ..Default::default() }).unwrap();
