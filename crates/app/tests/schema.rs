@@ -29,6 +29,13 @@ fn committed_schemas_match_the_result_types() {
             stale.push(format!("{} (no type generates it)", p.display()));
         }
     }
+    // The index lists every document.
+    let index = std::fs::read_to_string(dir.join("README.md")).unwrap_or_default();
+    for (name, _, _) in &docs {
+        if !index.contains(&format!("[`{name}.json`]")) {
+            stale.push(format!("docs/schema/README.md does not list {name}.json"));
+        }
+    }
     assert!(
         stale.is_empty(),
         "schemas differ from the types (UPDATE_SCHEMA=1 rewrites them):\n{}",
