@@ -5,7 +5,7 @@ use clap::ValueEnum;
 use k2bone_app::{AppError, AppResult};
 use serde::Serialize;
 
-pub use k2bone_app::text::{cell, csv_field, truncate, Csv};
+pub use k2bone_app::text::{csv_field, Csv};
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -31,6 +31,17 @@ impl Format {
 /// Prints `value` as pretty JSON on stdout.
 pub fn print_json<T: Serialize>(value: &T) -> AppResult<()> {
     let text = serde_json::to_string_pretty(value).map_err(AppError::failed)?;
-    println!("{text}");
-    Ok(())
+    print_report(&format_args!("{text}\n"))
+}
+
+/// Prints a report (a result's `Display`) on stdout. A closed pipe (`| head`) ends the output
+/// quietly instead of panicking.
+pub fn print_report(report: &dyn std::fmt::Display) -> AppResult<()> {
+    use std::io::Write;
+    match write!(std::io::stdout().lock(), "{report}") {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(AppError::failed(format!("cannot write to stdout: {e}")))
+        }
+        _ => Ok(()),
+    }
 }

@@ -4,6 +4,7 @@
 
 mod diet;
 mod evidence;
+mod foods;
 mod meta;
 
 /// A result rendered as CSV (`print!("{}", Csv(&report))`).

@@ -7,6 +7,7 @@ use clap::Args;
 use k2bone_app::calibrate::{calibrate, CalibrateRequest};
 use k2bone_app::{AppResult, Cancel};
 
+use crate::format::print_report;
 use crate::progress::Bar;
 
 /// Fit the vitamin K extension to its calibration targets.
@@ -37,7 +38,7 @@ pub fn run(args: CalibrateArgs) -> AppResult<()> {
         check_only: args.check,
     };
     let c = calibrate(&req, &Bar::new(false), &Cancel::new())?;
-    print!("{}", c.targets_table());
+    print_report(&c.targets_table())?;
     let written: Vec<String> = c.written.iter().map(|p| p.display().to_string()).collect();
     eprintln!("wrote {}", written.join(" and "));
     Ok(())

@@ -11,7 +11,7 @@ use k2bone_app::AppResult;
 use k2bone_diet::safety::Anticoagulant;
 
 use super::foods::Common;
-use crate::format::{print_json, Csv, Format};
+use crate::format::{print_json, print_report, Csv, Format};
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
@@ -117,8 +117,8 @@ pub fn run(args: DietArgs) -> AppResult<()> {
             let r = diet_report(&foods, &req)?;
             match format {
                 Format::Json => print_json(&r)?,
-                Format::Csv => print!("{}", Csv(&r)),
-                Format::Text => print!("{r}"),
+                Format::Csv => print_report(&Csv(&r))?,
+                Format::Text => print_report(&r)?,
             }
             Ok(())
         }
@@ -148,8 +148,8 @@ pub fn run(args: DietArgs) -> AppResult<()> {
             let p = diet_plan(&foods, &req)?;
             match format {
                 Format::Json => print_json(&p)?,
-                Format::Csv => print!("{}", Csv(&p)),
-                Format::Text => print!("{p}"),
+                Format::Csv => print_report(&Csv(&p))?,
+                Format::Text => print_report(&p)?,
             }
             Ok(())
         }

@@ -12,7 +12,7 @@ use k2bone_app::{AppError, AppResult};
 use k2bone_evidence::{Measure, Test};
 use k2bone_trialdb::trial_db::TrialFilter;
 
-use crate::format::{print_json, Format};
+use crate::format::{print_json, print_report, Format};
 
 #[derive(Debug, Args)]
 pub struct EvidenceArgs {
@@ -111,14 +111,14 @@ pub fn run(args: EvidenceArgs) -> AppResult<()> {
             if json {
                 return print_json(&rows);
             }
-            print!("{rows}");
+            print_report(&rows)?;
         }
         EvidenceCommand::Show { study_id } => {
             let rows = db.show(&study_id)?;
             if json {
                 return print_json(&rows);
             }
-            print!("{rows}");
+            print_report(&rows)?;
         }
         EvidenceCommand::Import { file } => {
             let i = db.import(&file)?;
@@ -145,7 +145,7 @@ pub fn run(args: EvidenceArgs) -> AppResult<()> {
             if json {
                 return print_json(&r);
             }
-            print!("{r}");
+            print_report(&r)?;
         }
         EvidenceCommand::Reproduce {
             name,
@@ -158,7 +158,7 @@ pub fn run(args: EvidenceArgs) -> AppResult<()> {
                 if json {
                     return print_json(&all);
                 }
-                print!("{all}");
+                print_report(&all)?;
                 return Ok(());
             }
             let name = name.ok_or_else(|| {
@@ -168,7 +168,7 @@ pub fn run(args: EvidenceArgs) -> AppResult<()> {
             if json {
                 return print_json(&r);
             }
-            print!("{r}");
+            print_report(&r)?;
         }
     }
     Ok(())

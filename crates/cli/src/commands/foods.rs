@@ -4,12 +4,10 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use k2bone_app::foods::{FoodSearch, Foods};
+use k2bone_app::foods::Foods;
 use k2bone_app::AppResult;
-use k2bone_diet::{Food, Nutrient};
-use k2bone_units::Vitamer;
 
-use crate::format::{cell, csv_field, print_json, truncate, Format};
+use crate::format::{csv_field, print_json, print_report, Csv, Format};
 
 /// Options every `foods` and `diet` command takes.
 #[derive(Debug, Args)]
@@ -57,8 +55,6 @@ enum FoodsCommand {
     },
 }
 
-const SHOWN: [Nutrient; 10] = Nutrient::ALL;
-
 pub fn run(args: FoodsArgs) -> AppResult<()> {
     let mut foods = Foods::open(args.common.data_dir.as_deref())?;
     let format = args.common.format;
@@ -67,30 +63,16 @@ pub fn run(args: FoodsArgs) -> AppResult<()> {
             let s = foods.search(&query.join(" "), limit)?;
             match format {
                 Format::Json => print_json(&s)?,
-                Format::Csv => print_search_csv(&s),
-                Format::Text => print_search(&s),
+                Format::Csv => print_report(&Csv(&s))?,
+                Format::Text => print_report(&s)?,
             }
         }
         FoodsCommand::Show { food } => {
             let d = foods.show(&food.join(" "))?;
             match format {
                 Format::Json => print_json(&d)?,
-                Format::Csv => {
-                    println!("nutrient,ug_per_100g,source,status");
-                    for n in SHOWN {
-                        match d.food.values.get(n.key()) {
-                            Some(v) => println!(
-                                "{},{},{},{}",
-                                n.key(),
-                                v.ug_per_100g,
-                                csv_field(&v.source),
-                                csv_field(&v.status)
-                            ),
-                            None => println!("{},,not measured,", n.key()),
-                        }
-                    }
-                }
-                Format::Text => print_food(&d.food),
+                Format::Csv => print_report(&Csv(&d))?,
+                Format::Text => print_report(&d)?,
             }
         }
         FoodsCommand::Add { file } => {
@@ -117,80 +99,4 @@ pub fn run(args: FoodsArgs) -> AppResult<()> {
         }
     }
     Ok(())
-}
-
-fn print_search_csv(s: &FoodSearch) {
-    let keys = SHOWN.map(|n| format!("{}_ug_per_100g", n.key()));
-    println!("id,name,food_group,score,{}", keys.join(","));
-    for h in &s.results {
-        let vals: Vec<String> = SHOWN
-            .iter()
-            .map(|n| {
-                h.food
-                    .ug_per_100g(*n)
-                    .map(|v| v.to_string())
-                    .unwrap_or_default()
-            })
-            .collect();
-        println!(
-            "{},{},{},{:.3},{}",
-            h.id,
-            csv_field(&h.name),
-            csv_field(&h.food_group),
-            h.score,
-            vals.join(",")
-        );
-    }
-}
-
-fn print_search(s: &FoodSearch) {
-    if s.results.is_empty() {
-        println!("no food matches '{}'", s.query);
-        return;
-    }
-    println!(
-        "{:>6}  {:<60} {:>8} {:>8} {:>8} {:>9}   (µg/100 g; n/m = not measured)",
-        "id", "food", "K1", "MK-4", "MK-7", "total K2"
-    );
-    for h in &s.results {
-        let v = |n| cell(h.food.ug_per_100g(n));
-        println!(
-            "{:>6}  {:<60} {:>8} {:>8} {:>8} {:>9}",
-            h.id,
-            truncate(&h.name, 60),
-            v(Nutrient::Vitamer(Vitamer::K1)),
-            v(Nutrient::Vitamer(Vitamer::Mk4)),
-            v(Nutrient::Vitamer(Vitamer::Mk7)),
-            cell(h.food.intake_for_grams(100.0).total_k2())
-        );
-    }
-}
-
-fn print_food(f: &Food) {
-    println!(
-        "{} (id {}, {}; origin {:?})",
-        f.name, f.id, f.food_group, f.origin
-    );
-    if !f.aliases.is_empty() {
-        println!("also called: {}", f.aliases.join(", "));
-    }
-    println!("\n{:<24} {:>10}  source [status]", "per 100 g", "µg");
-    for n in SHOWN {
-        match f.values.get(n.key()) {
-            Some(v) => println!(
-                "{:<24} {:>10.2}  {} [{}]",
-                n.label(),
-                v.ug_per_100g,
-                v.source,
-                v.status
-            ),
-            None => println!("{:<24} {:>10}", n.label(), "not measured"),
-        }
-    }
-    for p in &f.portions {
-        println!(
-            "\nportion: {} = {} g ({}; {})",
-            p.label, p.grams, p.status, p.source
-        );
-    }
 }

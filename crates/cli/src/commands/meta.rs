@@ -9,7 +9,7 @@ use k2bone_app::meta::{meta_analysis, CsvInput, MetaRequest, PoolingMethod};
 use k2bone_app::AppResult;
 use k2bone_evidence::{Measure, Test};
 
-use crate::format::{print_json, Format};
+use crate::format::{print_json, print_report, Format};
 
 #[derive(Debug, Args)]
 #[command(
@@ -100,6 +100,6 @@ pub fn run(args: MetaArgs) -> AppResult<()> {
     if format == Format::Json {
         return print_json(&m);
     }
-    print!("{m}");
+    print_report(&m)?;
     Ok(())
 }

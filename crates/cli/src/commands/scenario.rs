@@ -7,7 +7,7 @@ use clap::{Args, Subcommand};
 use k2bone_app::scenario_files::{check, new_scenario, NewScenarioRequest};
 use k2bone_app::{builtins, AppResult, ScenarioSource};
 
-use crate::format::{print_json, Format};
+use crate::format::{print_json, print_report, Format};
 
 /// Scenario files: check one, or start one from a template.
 #[derive(Debug, Args)]
@@ -54,7 +54,7 @@ pub fn run(args: ScenarioArgs) -> AppResult<()> {
             if format == Format::Json {
                 return print_json(&c);
             }
-            print!("{}", c.resolved_toml);
+            print_report(&c.resolved_toml)?;
             let doses: usize = c.arms.iter().map(|a| a.doses).sum();
             eprintln!(
                 "{}: valid — {} arms, {doses} doses, {:.0} days",
