@@ -36,6 +36,8 @@ pub mod expr;
 mod mathml;
 pub mod model;
 pub mod names;
+#[cfg(test)]
+mod oracle_tests;
 mod sym_ops;
 pub mod trace;
 pub mod units;
