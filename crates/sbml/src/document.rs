@@ -47,10 +47,18 @@ impl ParamDef {
 pub struct EventDef {
     pub id: String,
     pub name: String,
-    /// Parameters holding the next dose time and the doses left.
-    pub next: usize,
-    pub left: usize,
+    pub when: When,
     pub assignments: Vec<(Target, E)>,
+}
+
+/// When a dose event fires.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum When {
+    /// Once, at `time >= t`.
+    At(f64),
+    /// While doses are left, at `time >= next`; the event moves `next` on and counts `left`
+    /// down (parameter indices).
+    Repeat { next: usize, left: usize },
 }
 
 /// Counts of what a document holds.
@@ -358,12 +366,16 @@ impl Doc {
                         ("persistent", "true".into()),
                     ],
                 );
-                w.raw(&MathWriter::wrap(&format!(
-                    "<apply><and/><apply><geq/>{TIME}<ci>{}</ci></apply><apply><gt/><ci>{}</ci>\
-                     <cn sbml:units=\"dimensionless\">0</cn></apply></apply>",
-                    esc(&param_ids[ev.next]),
-                    esc(&param_ids[ev.left])
-                )));
+                let trigger = match ev.when {
+                    When::At(t) => format!("<apply><geq/>{TIME}{}</apply>", cn_hours(t)),
+                    When::Repeat { next, left } => format!(
+                        "<apply><and/><apply><geq/>{TIME}<ci>{}</ci></apply><apply><gt/>\
+                         <ci>{}</ci><cn sbml:units=\"dimensionless\">0</cn></apply></apply>",
+                        esc(&param_ids[next]),
+                        esc(&param_ids[left])
+                    ),
+                };
+                w.raw(&MathWriter::wrap(&trigger));
                 w.close("trigger");
                 w.open("listOfEventAssignments", &[]);
                 for (target, e) in &ev.assignments {
@@ -391,6 +403,11 @@ impl Doc {
         counts.events = self.events.len();
         (w.out, counts)
     }
+}
+
+/// A time literal in hours (the model's time unit).
+fn cn_hours(t: f64) -> String {
+    crate::mathml::cn(t).replace("sbml:units=\"dimensionless\"", "sbml:units=\"hour\"")
 }
 
 fn indent(text: &str, _levels: usize) -> String {

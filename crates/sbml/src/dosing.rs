@@ -47,9 +47,11 @@ fn same(a: f64, b: f64) -> bool {
     (a - b).abs() <= SAME_TIME * a.abs().max(b.abs()).max(1.0)
 }
 
-/// Splits boluses into runs. Infusions are refused (not exported yet).
+/// Splits boluses into runs (with `per_dose`, one run per dose). Infusions are refused (not
+/// exported yet).
 pub fn compact<D: Copy + PartialEq + std::fmt::Debug>(
     doses: &[DoseEvent<D>],
+    per_dose: bool,
 ) -> Result<Dosing<D>, ExportError> {
     let mut at_start = Vec::new();
     let mut groups: Vec<(D, f64, Vec<f64>)> = Vec::new();
@@ -82,7 +84,12 @@ pub fn compact<D: Copy + PartialEq + std::fmt::Debug>(
     let mut runs = Vec::new();
     for (drug, amount, mut times) in groups {
         times.sort_by(f64::total_cmp);
-        for (first_h, interval_h, count) in split_runs(&times) {
+        let split = if per_dose {
+            times.iter().map(|t| (*t, 0.0, 1)).collect()
+        } else {
+            split_runs(&times)
+        };
+        for (first_h, interval_h, count) in split {
             runs.push(DoseRun {
                 drug,
                 amount,
@@ -152,12 +159,15 @@ mod tests {
     #[test]
     fn daily_doses_are_one_run_and_the_first_goes_to_the_start() {
         let doses: Vec<_> = (0..84).map(|d| bolus(24.0 * d as f64, 277.0)).collect();
-        let dosing = compact(&doses).unwrap();
+        let dosing = compact(&doses, false).unwrap();
         assert_eq!(dosing.at_start, vec![(1, 277.0)]);
         assert_eq!(dosing.runs.len(), 1);
         let r = &dosing.runs[0];
         assert_eq!((r.first_h, r.interval_h, r.count), (24.0, 24.0, 83));
         assert_eq!(r.last_h(), 83.0 * 24.0);
+        let each = compact(&doses, true).unwrap();
+        assert_eq!(each.runs.len(), 83);
+        assert!(each.runs.iter().all(|r| r.count == 1));
     }
 
     #[test]
@@ -169,7 +179,7 @@ mod tests {
         }
         doses.push(bolus(1000.5, 50.0));
         doses.push(bolus(30.0, 20.0));
-        let dosing = compact(&doses).unwrap();
+        let dosing = compact(&doses, false).unwrap();
         let mut shapes: Vec<_> = dosing
             .runs
             .iter()
@@ -193,9 +203,12 @@ mod tests {
     fn infusions_and_bad_doses_are_refused() {
         let mut d = bolus(5.0, 1.0);
         d.duration_h = Some(2.0);
-        assert!(matches!(compact(&[d]), Err(ExportError::Infusion { .. })));
         assert!(matches!(
-            compact(&[bolus(-1.0, 1.0)]),
+            compact(&[d], false),
+            Err(ExportError::Infusion { .. })
+        ));
+        assert!(matches!(
+            compact(&[bolus(-1.0, 1.0)], false),
             Err(ExportError::BadDose { .. })
         ));
     }

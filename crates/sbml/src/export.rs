@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use k2bone_sim::DoseEvent;
 
-use crate::document::{Doc, EventDef, ParamDef};
+use crate::document::{Doc, EventDef, ParamDef, When};
 use crate::dosing::compact;
 use crate::expr::{convert, Ex, Graph, LeafMap, E};
 use crate::model::SbmlModel;
@@ -25,6 +25,18 @@ pub struct ExportSpec<D> {
     pub doses: Vec<DoseEvent<D>>,
     /// A line for the model's notes (e.g. the scenario and arm).
     pub description: String,
+    /// One event per run of equal doses (the default) or one per dose.
+    pub dose_events: DoseEvents,
+}
+
+/// How doses after t = 0 become SBML events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DoseEvents {
+    /// One self-rescheduling event per run of equal doses at a fixed interval.
+    #[default]
+    Runs,
+    /// One event per dose (for comparison: larger files, slower loading).
+    PerDose,
 }
 
 impl<D> Default for ExportSpec<D> {
@@ -34,6 +46,7 @@ impl<D> Default for ExportSpec<D> {
             clock_start_h: 0.0,
             doses: Vec::new(),
             description: String::new(),
+            dose_events: DoseEvents::Runs,
         }
     }
 }
@@ -106,7 +119,7 @@ pub(crate) fn build<M: SbmlModel>(
     if !(spec.clock_start_h.is_finite() && spec.clock_start_h >= 0.0) {
         return Err(ExportError::BadClock(spec.clock_start_h));
     }
-    let dosing = compact(&spec.doses)?;
+    let dosing = compact(&spec.doses, spec.dose_events == DoseEvents::PerDose)?;
     let mut drugs: Vec<M::Drug> = Vec::new();
     for d in dosing
         .at_start
@@ -213,34 +226,27 @@ pub(crate) fn build<M: SbmlModel>(
         .filter_map(|(i, e)| e.map(|e| (i, e)))
         .collect();
 
-    // Runs after t = 0: one event each.
+    // Runs after t = 0: one event each; a single dose is a plain `time >= t` event.
+    let mut amounts: Vec<(M::Drug, u64, usize)> = Vec::new();
     for (n, run) in dosing.runs.iter().enumerate() {
         let (label, unit) = model.drug_label(run.drug);
         let id = format!("dose{}_{label}", n + 1);
-        let amount = params.push(ParamDef::constant(
-            &format!("{id}_amount"),
-            &format!("{label} per dose, {unit}"),
-            run.amount,
-            Some(unit),
-        ));
-        let next = params.push(ParamDef::variable(
-            &format!("{id}_next_h"),
-            "time of the next dose of this run",
-            run.first_h,
-            Some("h"),
-        ));
-        let left = params.push(ParamDef::variable(
-            &format!("{id}_left"),
-            "doses of this run still to give",
-            run.count as f64,
-            Some("-"),
-        ));
-        let ii = params.push(ParamDef::constant(
-            &format!("{id}_interval_h"),
-            "interval between the doses of this run",
-            run.interval_h,
-            Some("h"),
-        ));
+        let amount = match amounts
+            .iter()
+            .find(|(d, a, _)| *d == run.drug && *a == run.amount.to_bits())
+        {
+            Some((_, _, p)) => *p,
+            None => {
+                let p = params.push(ParamDef::constant(
+                    &format!("{label}_dose{}", amounts.len() + 1),
+                    &format!("{label} per dose, {unit}"),
+                    run.amount,
+                    Some(unit),
+                ));
+                amounts.push((run.drug, run.amount.to_bits(), p));
+                p
+            }
+        };
         let k = drugs.iter().position(|d| *d == run.drug).expect("listed");
         let input = |g: &mut Graph, _: usize| g.make(Ex::Param(amount));
         let map = LeafMap {
@@ -258,22 +264,49 @@ pub(crate) fn build<M: SbmlModel>(
                 convert(&mut g, &tape, &map, &mut memo, r)?,
             ));
         }
-        let (pn, pi, pl) = (
-            g.make(Ex::Param(next)),
-            g.make(Ex::Param(ii)),
-            g.make(Ex::Param(left)),
-        );
-        let one = g.num(1.0);
-        assignments.push((Target::Param(next), g.make(Ex::Add(pn, pi))));
-        assignments.push((Target::Param(left), g.make(Ex::Sub(pl, one))));
-        doc.events.push(EventDef {
-            id,
-            name: format!(
+        let when = if run.count == 1 {
+            When::At(run.first_h)
+        } else {
+            let next = params.push(ParamDef::variable(
+                &format!("{id}_next_h"),
+                "time of the next dose of this run",
+                run.first_h,
+                Some("h"),
+            ));
+            let left = params.push(ParamDef::variable(
+                &format!("{id}_left"),
+                "doses of this run still to give",
+                run.count as f64,
+                Some("-"),
+            ));
+            let ii = params.push(ParamDef::constant(
+                &format!("{id}_interval_h"),
+                "interval between the doses of this run",
+                run.interval_h,
+                Some("h"),
+            ));
+            let (pn, pi, pl) = (
+                g.make(Ex::Param(next)),
+                g.make(Ex::Param(ii)),
+                g.make(Ex::Param(left)),
+            );
+            let one = g.num(1.0);
+            assignments.push((Target::Param(next), g.make(Ex::Add(pn, pi))));
+            assignments.push((Target::Param(left), g.make(Ex::Sub(pl, one))));
+            When::Repeat { next, left }
+        };
+        let name = if run.count == 1 {
+            format!("{label}: {} {unit} at {} h", run.amount, run.first_h)
+        } else {
+            format!(
                 "{label}: {} doses of {} {unit} every {} h from {} h",
                 run.count, run.amount, run.interval_h, run.first_h
-            ),
-            next,
-            left,
+            )
+        };
+        doc.events.push(EventDef {
+            id,
+            name,
+            when,
             assignments,
         });
     }

@@ -44,7 +44,7 @@ pub mod units;
 mod xml;
 
 pub use document::Counts;
-pub use export::ExportSpec;
+pub use export::{DoseEvents, ExportSpec};
 pub use model::SbmlModel;
 
 /// An exported document.

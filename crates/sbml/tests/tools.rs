@@ -3,7 +3,8 @@
 //! COPASI (basico) loading and simulating it, for three scenarios of a 60-year-old woman:
 //! no treatment (the estrogen clock runs), denosumab 60 mg every 26 weeks for a year (a dose
 //! at t = 0 and one event), and MK-7 180 µg daily for 12 weeks (a dose at t = 0 and one
-//! self-rescheduling event for the other 83).
+//! self-rescheduling event for the other 83), the same on a weekly output grid, and the core
+//! model alone with daily teriparatide.
 //!
 //! Oracle: k2bone's BDF solver on the model itself (`k2bone_sim::run_arms`), the same
 //! equations the SBML was traced from; the tools integrate the SBML independently (CVODE in
@@ -14,10 +15,10 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use k2bone_physiology::BoneHealthModel;
+use k2bone_physiology::{BoneHealthModel, CalciumBoneModel, Drug};
 use k2bone_sbml::{export, ExportSpec, SbmlModel};
 use k2bone_scenario::Scenario;
-use k2bone_sim::{run_arms, ArmSpec, Trajectory};
+use k2bone_sim::{run_arms, ArmSpec, DoseEvent, Simulator, Trajectory};
 
 const REL_TOL: f64 = 1e-4;
 
@@ -102,9 +103,7 @@ fn arm_case(
     ExportSpec<k2bone_physiology::Agent>,
     Trajectory,
 ) {
-    let text = format!(
-        "{PERSON}[simulation]\n{simulation}\noutput_every = \"1 day\"\nrtol = 1e-10\natol = 1e-12\n{arm}"
-    );
+    let text = format!("{PERSON}[simulation]\n{simulation}\nrtol = 1e-10\natol = 1e-12\n{arm}");
     let scenario = Scenario::from_str(&text, "sbml-check.toml").unwrap();
     let plan = scenario.build(None).unwrap();
     // The scenario puts a placebo arm first; the arm under test is the last one.
@@ -128,13 +127,24 @@ fn arm_case(
         clock_start_h: plan.burn_in_h,
         doses: arm.doses.clone(),
         description: format!("Test arm `{}`.", arm.name),
+        ..ExportSpec::default()
     };
     (plan.model, spec, runs[0].trajectory.clone())
 }
 
 fn run_case(name: &str, simulation: &str, arm: &str, expect_events: usize) {
     let (model, spec, traj) = arm_case(simulation, arm);
-    let sbml = export(&model, &spec).unwrap();
+    compare_in_tools(name, &model, &spec, &traj, expect_events);
+}
+
+fn compare_in_tools<M: SbmlModel>(
+    name: &str,
+    model: &M,
+    spec: &ExportSpec<M::Drug>,
+    traj: &Trajectory,
+    expect_events: usize,
+) {
+    let sbml = export(model, spec).unwrap();
     assert_eq!(
         sbml.counts.events, expect_events,
         "{name}: {:?}",
@@ -151,7 +161,7 @@ fn run_case(name: &str, simulation: &str, arm: &str, expect_events: usize) {
     let xml = dir.path().join(format!("{name}.xml"));
     let csv = dir.path().join(format!("{name}.csv"));
     std::fs::write(&xml, &sbml.xml).unwrap();
-    write_reference(&csv, &traj);
+    write_reference(&csv, traj);
     let Some(r) = check(&xml, &csv) else { return };
 
     let lib = &r["libsbml"];
@@ -205,21 +215,59 @@ fn run_case(name: &str, simulation: &str, arm: &str, expect_events: usize) {
 
 #[test]
 fn untreated_woman_matches_k2bone_in_roadrunner_and_copasi() {
-    run_case("baseline", "duration = \"1 year\"", "[arms.untreated]\n", 0);
+    let sim = "duration = \"1 year\"\noutput_every = \"1 day\"";
+    run_case("baseline", sim, "[arms.untreated]\n", 0);
 }
 
 #[test]
 fn denosumab_every_26_weeks_matches_k2bone() {
     let arm = "[[arms.denosumab.drug]]\nagent = \"denosumab\"\ndose = \"60 mg\"\nschedule = \"every 26 weeks\"\n";
-    run_case("denosumab", "duration = \"1 year\"", arm, 1);
+    run_case(
+        "denosumab",
+        "duration = \"1 year\"\noutput_every = \"1 day\"",
+        arm,
+        1,
+    );
 }
 
 #[test]
 fn mk7_daily_for_12_weeks_matches_k2bone() {
-    run_case(
-        "mk7",
-        "duration = \"12 weeks\"",
-        "[arms.mk7]\nmk7 = \"180 ug daily\"\n",
-        1,
-    );
+    let sim = "duration = \"12 weeks\"\noutput_every = \"1 day\"";
+    run_case("mk7", sim, "[arms.mk7]\nmk7 = \"180 ug daily\"\n", 1);
+}
+
+/// Daily doses seen only weekly: a tool that missed a dose between two outputs (roadrunner
+/// #1358) would fall behind k2bone from the first week on.
+#[test]
+fn mk7_daily_on_a_weekly_grid_misses_no_dose() {
+    let sim = "duration = \"12 weeks\"\noutput_every = \"7 days\"";
+    run_case("mk7-weekly", sim, "[arms.mk7]\nmk7 = \"180 ug daily\"\n", 1);
+}
+
+/// The core alone (`--core`), with teriparatide 20 µg daily for 4 weeks: a dose at t = 0
+/// (initial assignment) and a run of 27 more.
+#[test]
+fn core_with_daily_teriparatide_matches_k2bone() {
+    let model = CalciumBoneModel::default();
+    let amount = Drug::Teriparatide.to_canonical(20.0, "ug").unwrap();
+    let doses: Vec<DoseEvent<Drug>> = (0..28)
+        .map(|d| DoseEvent {
+            time_h: 24.0 * d as f64,
+            drug: Drug::Teriparatide,
+            amount,
+            duration_h: None,
+        })
+        .collect();
+    let sim = Simulator {
+        rtol: 1e-10,
+        atol: 1e-12,
+        ..Simulator::default()
+    };
+    let grid = k2bone_sim::grid(28.0 * 24.0, 6.0);
+    let traj = sim.run(&model, &doses, &grid).unwrap();
+    let spec = ExportSpec {
+        doses,
+        ..ExportSpec::default()
+    };
+    compare_in_tools("core-teri", &model, &spec, &traj, 1);
 }
