@@ -7,7 +7,8 @@ use std::collections::{HashMap, HashSet};
 use crate::export::Target;
 use crate::expr::{Ex, Graph, E};
 use crate::mathml::{MathWriter, TIME};
-use crate::units;
+use crate::unit_infer::{self, Known};
+use crate::units::{self, Unit};
 use crate::xml::{esc, num, Writer};
 
 /// One SBML parameter.
@@ -188,6 +189,80 @@ impl Doc {
                 name.insert(e, ids.claim(&format!("w{n_w}"), "w"));
             }
         }
+        // Units: declared ones parsed, the rest inferred through the equations.
+        let mut units = UnitTable::default();
+        let hour = units.id("h").expect("h is a unit");
+        let parse = |p: &ParamDef| p.unit.as_deref().and_then(units::parse);
+        let param_u: Vec<Option<Unit>> = self.params.iter().map(parse).collect();
+        let state_u: Vec<Option<Unit>> = self.states.iter().map(parse).collect();
+        let out_u: Vec<Option<Unit>> = self.output_defs.iter().map(parse).collect();
+        let hour_u = units::parse("h").expect("h is a unit");
+        let mut roots: Vec<(E, Unit)> = Vec::new();
+        let per_hour = |u: Unit| Unit {
+            factor: u.factor / hour_u.factor,
+            dims: [u.dims[0], u.dims[1], u.dims[2], u.dims[3] - 1],
+        };
+        roots.extend(
+            self.rate_rules
+                .iter()
+                .filter_map(|&(i, e)| state_u[i].map(|u| (e, per_hour(u)))),
+        );
+        roots.extend(
+            self.outputs
+                .iter()
+                .filter_map(|&(k, e)| out_u[k].map(|u| (e, u))),
+        );
+        roots.extend(
+            self.initial_assignments
+                .iter()
+                .filter_map(|&(i, e)| state_u[i].map(|u| (e, u))),
+        );
+        for ev in &self.events {
+            for (t, e) in &ev.assignments {
+                let u = match t {
+                    Target::State(i) => state_u[*i],
+                    Target::Param(p) => param_u[*p],
+                };
+                if let Some(u) = u {
+                    roots.push((*e, u));
+                }
+            }
+        }
+        let inferred = unit_infer::infer(
+            &self.graph,
+            &Known {
+                params: &param_u,
+                states: &state_u,
+                hour: hour_u,
+                roots: &roots,
+            },
+        );
+        // Declared units first, so that inferred ones reuse their ids.
+        for d in self
+            .states
+            .iter()
+            .chain(&self.params)
+            .chain(&self.output_defs)
+        {
+            if let Some(t) = d.unit.as_deref() {
+                units.id(t);
+            }
+        }
+        let node_unit: Vec<Option<String>> =
+            inferred.iter().map(|u| u.map(|u| units.id_of(u))).collect();
+        let param_unit: Vec<Option<String>> = self
+            .params
+            .iter()
+            .enumerate()
+            .map(|(p, d)| {
+                d.unit.as_deref().and_then(|t| units.id(t)).or_else(|| {
+                    self.graph
+                        .find(&Ex::Param(p))
+                        .and_then(|e| node_unit[e].clone())
+                })
+            })
+            .collect();
+        let unit_of = |e: E| node_unit[e].as_deref();
         let name_of = |e: E| -> Option<&str> {
             match self.graph.nodes[e] {
                 Ex::Param(p) => Some(param_ids[p].as_str()),
@@ -198,6 +273,7 @@ impl Doc {
         let mw = MathWriter {
             graph: &self.graph,
             name_of: &name_of,
+            unit_of: &unit_of,
         };
         // Assignment rules in graph order (children before parents).
         let mut named_nodes: Vec<E> = name.keys().copied().collect();
@@ -208,7 +284,8 @@ impl Doc {
                 .named
                 .iter()
                 .find(|(x, _, _)| *x == e)
-                .and_then(|(_, _, u)| u.clone());
+                .and_then(|(_, _, u)| u.as_deref().and_then(|t| units.id(t)))
+                .or_else(|| node_unit[e].clone());
             let meaning = if output_node.contains(&e) {
                 String::new()
             } else {
@@ -217,7 +294,6 @@ impl Doc {
             rules.push((name[&e].clone(), e, unit, meaning));
         }
 
-        let mut units = UnitTable::default();
         let mut w = Writer::default();
         w.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
         w.open(
@@ -235,7 +311,6 @@ impl Doc {
                 ("version", "2".into()),
             ],
         );
-        let hour = units.id("h").expect("h is a unit");
         w.open(
             "model",
             &[
@@ -253,7 +328,7 @@ impl Doc {
         // Parameters (units are collected on the way and written before them).
         let mut pw = Writer::default();
         let mut counts = Counts::default();
-        let param = |pw: &mut Writer, id: &str, p: &ParamDef, units: &mut UnitTable| {
+        let param = |pw: &mut Writer, id: &str, p: &ParamDef, unit: Option<&str>| {
             let mut attrs = vec![("id", id.to_string())];
             if !p.name.is_empty() {
                 attrs.push(("name", p.name.clone()));
@@ -261,17 +336,18 @@ impl Doc {
             if !p.value.is_nan() {
                 attrs.push(("value", num(p.value)));
             }
-            if let Some(u) = p.unit.as_deref().and_then(|u| units.id(u)) {
-                attrs.push(("units", u));
+            if let Some(u) = unit {
+                attrs.push(("units", u.to_string()));
             }
             attrs.push(("constant", p.constant.to_string()));
             pw.empty("parameter", &attrs);
         };
         for (p, id) in self.states.iter().zip(&state_ids) {
-            param(&mut pw, id, p, &mut units);
+            let u = p.unit.as_deref().and_then(|t| units.id(t));
+            param(&mut pw, id, p, u.as_deref());
         }
-        for (p, id) in self.params.iter().zip(&param_ids) {
-            param(&mut pw, id, p, &mut units);
+        for ((p, id), u) in self.params.iter().zip(&param_ids).zip(&param_unit) {
+            param(&mut pw, id, p, u.as_deref());
             match (p.constant, p.composite) {
                 (true, true) => counts.composite_parameters += 1,
                 (true, false) => counts.named_parameters += 1,
@@ -279,14 +355,15 @@ impl Doc {
             }
         }
         for (p, id) in self.output_defs.iter().zip(&output_ids) {
-            param(&mut pw, id, p, &mut units);
+            let u = p.unit.as_deref().and_then(|t| units.id(t));
+            param(&mut pw, id, p, u.as_deref());
         }
         for (id, e, unit, meaning) in &rules {
             if output_node.contains(e) {
                 continue;
             }
-            let def = ParamDef::variable(id, meaning, f64::NAN, unit.as_deref());
-            param(&mut pw, id, &def, &mut units);
+            let def = ParamDef::variable(id, meaning, f64::NAN, None);
+            param(&mut pw, id, &def, unit.as_deref());
             counts.intermediates += 1;
         }
         // Outputs whose value is a leaf or another output's node get a rule referring to it.
@@ -407,7 +484,7 @@ impl Doc {
 
 /// A time literal in hours (the model's time unit).
 fn cn_hours(t: f64) -> String {
-    crate::mathml::cn(t).replace("sbml:units=\"dimensionless\"", "sbml:units=\"hour\"")
+    crate::mathml::cn_in(t, "hour")
 }
 
 fn indent(text: &str, _levels: usize) -> String {
@@ -501,6 +578,20 @@ impl UnitTable {
             id
         });
         self.by_text.insert(text.to_string(), id.clone());
+        id
+    }
+
+    /// The id of a unit found by inference: an existing definition if one matches.
+    fn id_of(&mut self, u: Unit) -> String {
+        let same = |a: &Unit| a.dims == u.dims && (a.factor / u.factor - 1.0).abs() < 1e-9;
+        if same(&units::parse("-").expect("dimensionless")) {
+            return "dimensionless".into();
+        }
+        if let Some((id, _)) = self.defs.iter().find(|(_, d)| same(d)) {
+            return id.clone();
+        }
+        let id = format!("u_inferred_{}", self.defs.len() + 1);
+        self.defs.push((id.clone(), u));
         id
     }
 

@@ -56,6 +56,11 @@ impl Graph {
         e
     }
 
+    /// The node of `x`, if the graph has it.
+    pub fn find(&self, x: &Ex) -> Option<E> {
+        self.index.get(x).copied()
+    }
+
     pub fn num(&mut self, v: f64) -> E {
         self.intern(Ex::Num(v.to_bits()))
     }

@@ -40,6 +40,7 @@ pub mod names;
 mod oracle_tests;
 mod sym_ops;
 pub mod trace;
+mod unit_infer;
 pub mod units;
 mod xml;
 

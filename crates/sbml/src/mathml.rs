@@ -16,6 +16,9 @@ pub struct MathWriter<'a> {
     pub graph: &'a Graph,
     /// The SBML id an expression is referred to by, if any.
     pub name_of: &'a dyn Fn(E) -> Option<&'a str>,
+    /// The unit id of an expression, if known: a literal added to it, or compared with it,
+    /// is written in that unit.
+    pub unit_of: &'a dyn Fn(E) -> Option<&'a str>,
 }
 
 impl MathWriter<'_> {
@@ -43,8 +46,15 @@ impl MathWriter<'_> {
 
     fn apply(&self, s: &mut String, op: &str, args: &[E]) {
         let _ = write!(s, "<apply><{op}/>");
-        for &a in args {
-            self.term(s, a);
+        let like_sibling = matches!(op, "plus" | "minus" | "gt" | "geq") && args.len() == 2;
+        for (k, &a) in args.iter().enumerate() {
+            match (self.graph.nodes[a], like_sibling) {
+                (Ex::Num(b), true) => {
+                    let unit = (self.unit_of)(args[1 - k]).unwrap_or("dimensionless");
+                    s.push_str(&cn_in(f64::from_bits(b), unit));
+                }
+                _ => self.term(s, a),
+            }
         }
         s.push_str("</apply>");
     }
@@ -116,6 +126,11 @@ impl MathWriter<'_> {
 
 /// A literal: dimensionless, in e-notation when Rust prints it with an exponent.
 pub fn cn(v: f64) -> String {
+    cn_in(v, "dimensionless")
+}
+
+/// A literal in the unit `unit` (an SBML unit id).
+pub fn cn_in(v: f64, unit: &str) -> String {
     if v.is_nan() {
         return "<notanumber/>".into();
     }
@@ -129,9 +144,9 @@ pub fn cn(v: f64) -> String {
     let text = format!("{v:?}");
     match text.split_once('e') {
         Some((m, x)) => {
-            format!("<cn sbml:units=\"dimensionless\" type=\"e-notation\">{m}<sep/>{x}</cn>")
+            format!("<cn sbml:units=\"{unit}\" type=\"e-notation\">{m}<sep/>{x}</cn>")
         }
-        None => format!("<cn sbml:units=\"dimensionless\">{text}</cn>"),
+        None => format!("<cn sbml:units=\"{unit}\">{text}</cn>"),
     }
 }
 
@@ -161,9 +176,11 @@ mod tests {
             below: one,
         });
         let names = |e: E| (e == x).then_some("R");
+        let no_units = |_: E| None;
         let w = MathWriter {
             graph: &g,
             name_of: &names,
+            unit_of: &no_units,
         };
         assert_eq!(
             w.math(pw),

@@ -139,9 +139,12 @@ fn equal_values_keep_their_own_names() {
         rule.contains("<apply><minus/><apply><times/><ci>y</ci><ci>a</ci></apply></apply>"),
         "{rule}"
     );
-    assert!(s
-        .xml
-        .contains("<parameter id=\"a\" value=\"2.0\" units=\"u_1_per_h\" constant=\"true\"/>"));
+    assert!(
+        s.xml
+            .contains("<parameter id=\"a\" value=\"2.0\" units=\"u_1_per_h\" constant=\"true\"/>"),
+        "{}",
+        s.xml
+    );
 }
 
 #[test]
