@@ -177,16 +177,14 @@ impl Doc {
             }
         }
         for (e, n, _) in &self.named {
-            if !name.contains_key(e) {
-                name.insert(*e, ids.claim(n, "x"));
-            }
+            name.entry(*e).or_insert_with(|| ids.claim(n, "x"));
         }
         let shared = self.shared();
         let mut n_w = 0;
         for &e in &shared {
-            if !name.contains_key(&e) {
+            if let std::collections::hash_map::Entry::Vacant(v) = name.entry(e) {
                 n_w += 1;
-                name.insert(e, ids.claim(&format!("w{n_w}"), "w"));
+                v.insert(ids.claim(&format!("w{n_w}"), "w"));
             }
         }
         // Units: declared ones parsed, the rest inferred through the equations.

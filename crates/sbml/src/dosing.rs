@@ -115,7 +115,7 @@ fn split_runs(times: &[f64]) -> Vec<(f64, f64, usize)> {
         let mut best: (f64, Vec<usize>) = (0.0, vec![0]);
         for k in 1..left.len().min(CANDIDATES + 1) {
             let ii = left[k] - t0;
-            if !(ii > 0.0) || same(left[k], t0) {
+            if ii.is_nan() || ii <= 0.0 || same(left[k], t0) {
                 continue;
             }
             let mut members = vec![0];

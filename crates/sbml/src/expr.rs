@@ -96,11 +96,11 @@ impl Graph {
                     });
                 }
                 match (x, l(self, a), l(self, b)) {
-                    (Add(..), Some(z), _) if z == 0.0 => return b,
-                    (Add(..) | Sub(..), _, Some(z)) if z == 0.0 => return a,
-                    (Mul(..), Some(o), _) if o == 1.0 => return b,
-                    (Mul(..) | Div(..) | Pow(..), _, Some(o)) if o == 1.0 => return a,
-                    (Mul(..), _, Some(m)) if m == -1.0 => return self.make(Neg(a)),
+                    (Add(..), Some(0.0), _) => return b,
+                    (Add(..) | Sub(..), _, Some(0.0)) => return a,
+                    (Mul(..), Some(1.0), _) => return b,
+                    (Mul(..) | Div(..) | Pow(..), _, Some(1.0)) => return a,
+                    (Mul(..), _, Some(-1.0)) => return self.make(Neg(a)),
                     _ => {}
                 }
             }
