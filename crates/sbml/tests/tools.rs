@@ -1,10 +1,10 @@
 //! The exported SBML in the reference tools: libSBML's consistency checks (no error),
-//! libRoadRunner reproducing k2bone's own trajectories (1e-4 relative on every state) and
-//! COPASI (basico) loading and simulating it, for three scenarios of a 60-year-old woman:
-//! no treatment (the estrogen clock runs), denosumab 60 mg every 26 weeks for a year (a dose
-//! at t = 0 and one event), and MK-7 180 µg daily for 12 weeks (a dose at t = 0 and one
-//! self-rescheduling event for the other 83), the same on a weekly output grid, and the core
-//! model alone with daily teriparatide.
+//! libRoadRunner reproducing k2bone's own trajectories (1e-4 relative on every state and
+//! output) and COPASI (basico) loading and simulating it. Cases: a 60-year-old woman with no
+//! treatment (the estrogen clock runs), denosumab 60 mg every 26 weeks for a year (one
+//! event, two doses), MK-7 180 µg daily for 12 weeks (one self-rescheduling event, 84 doses),
+//! the same on a weekly output grid, and the core model alone with teriparatide 20 µg daily
+//! from t = 0 (an initial assignment and an event for the other 27 doses).
 //!
 //! Oracle: k2bone's BDF solver on the model itself (`k2bone_sim::run_arms`), the same
 //! equations the SBML was traced from; the tools integrate the SBML independently (CVODE in
