@@ -20,6 +20,7 @@
 //! assert_eq!(mk7, Some(1000.0)); // NIH ODS: 850 ug per 85 g
 //! ```
 
+pub mod bone;
 pub mod error;
 pub mod foods;
 pub mod import;
@@ -32,7 +33,9 @@ pub mod report;
 pub mod safety;
 pub mod search;
 pub mod seed;
+mod sr28;
 
+pub use bone::{BoneIntake, BoneNutrient, BoneValue};
 pub use error::{DietError, FieldError, UnknownFood};
 pub use foods::{Food, FoodDb, MeasuredValue, Origin, Portion};
 pub use nutrient::{Intake, Nutrient};
