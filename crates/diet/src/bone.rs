@@ -108,10 +108,30 @@ const IOM_2011: &str = "Institute of Medicine 2011, Dietary Reference Intakes fo
 
 /// The reference intakes every report shows (IOM 2011 RDAs; Ross et al. 2011 summary table).
 pub const BONE_REFERENCES: [BoneReference; 4] = [
-    BoneReference { name: "Calcium RDA, adults 19-50 (and men 51-70)", nutrient: BoneNutrient::CalciumMg, per_day: 1000.0, source: IOM_2011 },
-    BoneReference { name: "Calcium RDA, women 51+ and everyone 71+", nutrient: BoneNutrient::CalciumMg, per_day: 1200.0, source: IOM_2011 },
-    BoneReference { name: "Vitamin D RDA, ages 1-70 (600 IU)", nutrient: BoneNutrient::VitaminDUg, per_day: 15.0, source: IOM_2011 },
-    BoneReference { name: "Vitamin D RDA, 71+ (800 IU)", nutrient: BoneNutrient::VitaminDUg, per_day: 20.0, source: IOM_2011 },
+    BoneReference {
+        name: "Calcium RDA, adults 19-50 (and men 51-70)",
+        nutrient: BoneNutrient::CalciumMg,
+        per_day: 1000.0,
+        source: IOM_2011,
+    },
+    BoneReference {
+        name: "Calcium RDA, women 51+ and everyone 71+",
+        nutrient: BoneNutrient::CalciumMg,
+        per_day: 1200.0,
+        source: IOM_2011,
+    },
+    BoneReference {
+        name: "Vitamin D RDA, ages 1-70 (600 IU)",
+        nutrient: BoneNutrient::VitaminDUg,
+        per_day: 15.0,
+        source: IOM_2011,
+    },
+    BoneReference {
+        name: "Vitamin D RDA, 71+ (800 IU)",
+        nutrient: BoneNutrient::VitaminDUg,
+        per_day: 20.0,
+        source: IOM_2011,
+    },
 ];
 
 /// What the simulation takes from a diet: mean daily calcium and vitamin D from food. Vitamin D

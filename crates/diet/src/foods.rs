@@ -207,8 +207,9 @@ impl FoodDb {
                 foods[i].values.insert(r.get(1)?, value);
             }
         }
-        let mut st = conn
-            .prepare("SELECT food_id, nutrient, per_100g, source, status FROM food_bone_nutrients")?;
+        let mut st = conn.prepare(
+            "SELECT food_id, nutrient, per_100g, source, status FROM food_bone_nutrients",
+        )?;
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
             if let Some(&i) = by_id.get(&r.get::<_, i64>(0)?) {
@@ -322,6 +323,11 @@ impl FoodDb {
             .into_iter()
             .map(|(f, _)| f.name.clone())
             .collect()
+    }
+
+    /// The raw search hits (positions in [`FoodDb::foods`]), best first.
+    pub fn search_hits(&self, query: &str, limit: usize) -> Vec<crate::search::Hit> {
+        self.index.search(query, limit, 0.5)
     }
 
     /// Fuzzy search over names and aliases: up to `limit` foods with their score in (0, 1], best

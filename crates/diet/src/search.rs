@@ -40,6 +40,8 @@ pub struct Hit {
     pub score: f64,
     /// Every query word matched the name exactly, by plural or by prefix (or the whole name).
     pub all_words: bool,
+    /// Every query word matched the name in some way (typos included).
+    pub all_matched: bool,
 }
 
 /// Lower case, common Latin accents removed, anything not a letter or digit becomes a space, runs
@@ -79,7 +81,13 @@ pub fn singular(w: &str) -> String {
     let n = w.chars().count();
     if n > 4 && w.ends_with("ies") {
         format!("{}y", &w[..w.len() - 3])
-    } else if n > 4 && (w.ends_with("oes") || w.ends_with("ches") || w.ends_with("shes") || w.ends_with("xes") || w.ends_with("sses")) {
+    } else if n > 4
+        && (w.ends_with("oes")
+            || w.ends_with("ches")
+            || w.ends_with("shes")
+            || w.ends_with("xes")
+            || w.ends_with("sses"))
+    {
         w[..w.len() - 2].to_string()
     } else if n > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") {
         w[..w.len() - 1].to_string()
@@ -168,7 +176,14 @@ impl SearchIndex {
         let mut best: std::collections::HashMap<usize, Rank> = Default::default();
         for e in &self.entries {
             let rank = if e.folded == folded {
-                Rank { whole: true, strong: qwords.len(), matched: qwords.len(), common: e.common, score: 1.0, len: e.folded.len() }
+                Rank {
+                    whole: true,
+                    strong: qwords.len(),
+                    matched: qwords.len(),
+                    common: e.common,
+                    score: 1.0,
+                    len: e.folded.len(),
+                }
             } else {
                 let (mut sum, mut strong, mut matched) = (0.0, 0, 0);
                 for (q, qs) in qwords.iter().zip(&qsing) {
@@ -183,7 +198,14 @@ impl SearchIndex {
                 }
                 let extra = e.words.len().saturating_sub(qwords.len()) as f64;
                 let score = (sum / qwords.len() as f64 - 0.02 * extra).min(0.99);
-                Rank { whole: false, strong, matched, common: e.common, score, len: e.folded.len() }
+                Rank {
+                    whole: false,
+                    strong,
+                    matched,
+                    common: e.common,
+                    score,
+                    len: e.folded.len(),
+                }
             };
             if rank.score >= min_score && rank.matched > 0 {
                 let slot = best.entry(e.food).or_insert(rank);
@@ -196,7 +218,12 @@ impl SearchIndex {
         hits.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
         hits.into_iter()
             .take(limit)
-            .map(|(food, r)| Hit { food, score: r.score, all_words: r.whole || r.strong == qwords.len() })
+            .map(|(food, r)| Hit {
+                food,
+                score: r.score,
+                all_words: r.whole || r.strong == qwords.len(),
+                all_matched: r.whole || r.matched == qwords.len(),
+            })
             .collect()
     }
 }

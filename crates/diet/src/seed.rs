@@ -93,7 +93,12 @@ pub(crate) fn field<'a>(
         .ok_or_else(|| bad(file, line, format!("missing column `{col}`")))
 }
 
-pub(crate) fn number(file: &'static str, line: usize, col: &str, s: &str) -> Result<f64, DietError> {
+pub(crate) fn number(
+    file: &'static str,
+    line: usize,
+    col: &str,
+    s: &str,
+) -> Result<f64, DietError> {
     s.parse::<f64>()
         .ok()
         .filter(|v| v.is_finite() && *v >= 0.0)
@@ -135,11 +140,11 @@ fn insert_value(
     status: &str,
     note: Option<&str>,
 ) -> rusqlite::Result<usize> {
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO food_values (food_id, nutrient, ug_per_100g, source, status, note)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![food_id, nutrient.key(), ug, source, status, note],
-    )
+    )?
+    .execute(params![food_id, nutrient.key(), ug, source, status, note])
 }
 
 fn seed_usda(tx: &Transaction) -> Result<(), DietError> {
@@ -160,10 +165,10 @@ fn seed_usda(tx: &Transaction) -> Result<(), DietError> {
         let id: i64 = ndb
             .parse()
             .map_err(|_| bad(file, line, format!("NDB number '{ndb}' is not an integer")))?;
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO foods (id, name, food_group, origin, usda_ndb) VALUES (?1, ?2, ?3, 'usda_sr28', ?4)",
-            params![id, field(&rec, file, line, "food_description")?, field(&rec, file, line, "food_group")?, ndb],
-        )
+        )?
+        .execute(params![id, field(&rec, file, line, "food_description")?, field(&rec, file, line, "food_group")?, ndb])
         .map_err(|e| bad(file, line, e.to_string()))?;
         let source = format!("USDA SR28 NUT_DATA, NDB {ndb}");
         for (col, nutrient) in columns {

@@ -81,7 +81,11 @@ pub(crate) fn seed_calcium_vitamin_d(tx: &Transaction) -> Result<(), DietError> 
             let v = number(file, line, col, cell)?;
             let code = field(&rec, file, line, src)?;
             if code.is_empty() {
-                return Err(bad(file, line, format!("`{src}` is empty but `{col}` has a value")));
+                return Err(bad(
+                    file,
+                    line,
+                    format!("`{src}` is empty but `{col}` has a value"),
+                ));
             }
             st.execute(params![
                 id,
@@ -127,7 +131,11 @@ pub(crate) fn seed_household_measures(tx: &Transaction) -> Result<(), DietError>
         if amount <= 0.0 || grams <= 0.0 {
             return Err(bad(file, line, "amount and grams must be > 0"));
         }
-        let mut label = format!("{} {}", amount_text(amount), field(&rec, file, line, "measure")?);
+        let mut label = format!(
+            "{} {}",
+            amount_text(amount),
+            field(&rec, file, line, "measure")?
+        );
         if !taken.insert((id, label.to_lowercase())) {
             label = format!("{label} (SR28 seq {seq})");
             taken.insert((id, label.to_lowercase()));
@@ -160,7 +168,8 @@ pub(crate) fn seed_common_names(tx: &Transaction) -> Result<(), DietError> {
             known.insert(fold(&n?));
         }
     }
-    let mut st = tx.prepare("INSERT INTO food_aliases (alias, food_id, note) VALUES (?1, ?2, ?3)")?;
+    let mut st =
+        tx.prepare("INSERT INTO food_aliases (alias, food_id, note) VALUES (?1, ?2, ?3)")?;
     for (line, rec) in records(COMMON_NAMES)? {
         let name = field(&rec, file, line, "common_name")?;
         let ndb = field(&rec, file, line, "ndb_no")?;

@@ -135,7 +135,11 @@ fn calcium_vitamin_d_and_household_measures_come_from_sr28() {
     // usda_portions.csv: 01001,1,1,"pat (1"" sq, 1/3"" high)",5.0 and 01001,2,1,tbsp,14.2; the
     // hand-written "1 pat" (10 g, A-diet-3) stays first, the default portion.
     assert_eq!(butter.default_portion().unwrap().label, "1 pat");
-    let tbsp = butter.portions.iter().find(|p| p.label == "1 tbsp").unwrap();
+    let tbsp = butter
+        .portions
+        .iter()
+        .find(|p| p.label == "1 tbsp")
+        .unwrap();
     assert_eq!((tbsp.grams, tbsp.status.as_str()), (14.2, "sr28"));
     assert!(tbsp.source.contains("NDB 01001 seq 2"));
     // 15,438 SR28 measures + 22 hand-written portions, none lost to a clash of labels.
@@ -150,14 +154,23 @@ fn common_names_map_with_their_notes_and_aliases_csv_wins_a_clash() {
     assert_eq!(db.resolve("Olive oil").unwrap().id, 4053);
     assert_eq!(db.resolve("spinach, cooked").unwrap().id, 11458);
     // aliases.csv maps "beef liver" to raw liver; common_names.csv to braised: aliases.csv wins.
-    assert_eq!(db.resolve("beef liver").unwrap().name, "Beef, variety meats and by-products, liver, raw");
+    assert_eq!(
+        db.resolve("beef liver").unwrap().name,
+        "Beef, variety meats and by-products, liver, raw"
+    );
     // The Jarlsberg note says it is a near food.
-    assert!(db.alias_note("Jarlsberg").unwrap().contains("Emmental-style"));
+    assert!(db
+        .alias_note("Jarlsberg")
+        .unwrap()
+        .contains("Emmental-style"));
     // A choice among SR28 variants keeps its rule in the note.
     // common_names.csv: salmon -> 15237, rule choice, "farmed Atlantic is the most common retail".
     assert_eq!(db.resolve("Salmon").unwrap().id, 15237);
     let note = db.alias_note("salmon").unwrap();
-    assert!(note.contains("rule choice") && note.contains("farmed Atlantic"), "{note}");
+    assert!(
+        note.contains("rule choice") && note.contains("farmed Atlantic"),
+        "{note}"
+    );
     // An exact mapping carries no note.
     assert_eq!(db.alias_note("olive oil"), None);
 }

@@ -104,10 +104,21 @@ fn portions_use_the_typical_portion_and_match_grams() {
     // Half a portion of spinach: 0.5 x 30 g = 15 g -> K1 482.9 x 0.15 = 72.435.
     let s = parse_csv(&db, "s.csv", "day,food,portions\n1,spinach,0.5\n", false).unwrap();
     close(s.daily(&db)[0].total().vitamer(Vitamer::K1), 72.435);
-    // A food with no typical portion is an error naming it.
-    let e = parse_csv(&db, "x.csv", "day,food,portions\n1,Broccoli raw,1\n", false)
-        .unwrap_err()
-        .to_string();
+    // A USDA food without a hand-written portion counts its first SR28 household measure, and
+    // the entry says so: 11090 broccoli raw, WEIGHT seq 1 "1 cup chopped" = 91 g.
+    let b = parse_csv(&db, "b.csv", "day,food,portions\n1,Broccoli raw,1\n", false).unwrap();
+    assert_eq!(b.entries[0].grams, 91.0);
+    let basis = b.entries[0].measure.as_deref().unwrap();
+    assert!(basis.contains("NDB 11090 seq 1"), "{basis}");
+    // A food with no portion at all (a literature food) is an error naming it.
+    let e = parse_csv(
+        &db,
+        "x.csv",
+        "day,food,portions\n1,Goose liver pate,1\n",
+        false,
+    )
+    .unwrap_err()
+    .to_string();
     assert!(
         e.contains("line 2") && e.contains("no typical portion"),
         "{e}"

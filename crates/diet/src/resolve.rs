@@ -1,0 +1,103 @@
+//! Name resolution for diet logs (issue 14): what a dietitian types ("Olive oil", "Salmon",
+//! "Spinach cooked", "cheddar cheese") → the food it means, saying which food was chosen and why.
+//!
+//! In order: the food's own name or NDB number; an alias (`aliases.csv`, then the curated
+//! `common_names.csv`), with the alias's note when it maps to a near food (Jarlsberg → USDA
+//! Swiss); else the best search hit ([`crate::search`]) if every typed word matched it exactly,
+//! by plural or by prefix, or, for a typo, if every word matched and the score is at least
+//! [`TYPO_MIN_SCORE`]. Anything else is unknown and gets suggestions.
+
+use serde::Serialize;
+
+use crate::foods::{Food, FoodDb};
+use crate::search::fold;
+
+/// Lowest search score at which a name with a mistyped word is taken (a typo of one word in a
+/// two-word name scores about (1 + 0.8 × 0.95) / 2 ≈ 0.88); below it the name is unknown.
+pub const TYPO_MIN_SCORE: f64 = 0.8;
+
+/// How a typed name found its food.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchKind {
+    /// The food's own name (case, accents and punctuation ignored) or its id.
+    Name,
+    /// An alias or curated common name.
+    Alias,
+    /// The best search hit: every typed word found in the name.
+    Words,
+    /// The best search hit with a mistyped word.
+    Typo,
+}
+
+/// A resolved name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolution<'a> {
+    pub food: &'a Food,
+    pub kind: MatchKind,
+    /// Why this food (an alias's note, or what the search matched and what else it found).
+    pub note: Option<String>,
+}
+
+/// A name of a diet log that did not resolve to itself, as every report lists it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NameMapping {
+    pub line: usize,
+    pub typed: String,
+    pub food: String,
+    pub food_id: i64,
+    pub kind: MatchKind,
+    pub note: Option<String>,
+}
+
+impl FoodDb {
+    /// Resolves a typed food name, or `None` when nothing fits well enough (then use
+    /// [`FoodDb::suggest`]).
+    pub fn resolve_name(&self, typed: &str) -> Option<Resolution<'_>> {
+        if let Some(food) = self.get(typed) {
+            let own = fold(&food.name) == fold(typed)
+                || typed.trim().trim_start_matches('#').parse::<i64>().is_ok();
+            return Some(if own {
+                Resolution {
+                    food,
+                    kind: MatchKind::Name,
+                    note: None,
+                }
+            } else {
+                Resolution {
+                    food,
+                    kind: MatchKind::Alias,
+                    note: self.alias_note(typed).map(String::from),
+                }
+            });
+        }
+        let hits = self.search_hits(typed, 3);
+        let top = hits.first()?;
+        let kind = if top.all_words {
+            MatchKind::Words
+        } else if top.all_matched && top.score >= TYPO_MIN_SCORE {
+            MatchKind::Typo
+        } else {
+            return None;
+        };
+        let food = &self.foods()[top.food];
+        let others: Vec<&str> = hits[1..]
+            .iter()
+            .map(|h| self.foods()[h.food].name.as_str())
+            .collect();
+        let how = match kind {
+            MatchKind::Typo => "closest name, with a mistyped word",
+            _ => "every typed word is in this name",
+        };
+        let note = if others.is_empty() {
+            format!("{how}; no other food matched")
+        } else {
+            format!("{how}; also matched: {}", others.join("; "))
+        };
+        Some(Resolution {
+            food,
+            kind,
+            note: Some(note),
+        })
+    }
+}
