@@ -20,6 +20,7 @@
 //! assert_eq!(mk7, Some(1000.0)); // NIH ODS: 850 ug per 85 g
 //! ```
 
+pub mod anticoagulant;
 pub mod bone;
 pub mod error;
 pub mod foods;
@@ -27,6 +28,7 @@ pub mod import;
 pub mod link;
 pub mod log;
 pub mod meal_plan;
+pub mod meals;
 pub mod measure;
 pub mod nutrient;
 pub mod plan;

@@ -65,6 +65,8 @@ pub struct SupplementEntry {
     pub line: usize,
     pub day: String,
     pub hour: f64,
+    /// The meal as written, `None` when the row names none.
+    pub meal: Option<String>,
     pub vitamer: Vitamer,
     pub ug: f64,
 }
@@ -284,6 +286,7 @@ pub(crate) fn build(
                         line: r.line,
                         day: r.day.clone(),
                         hour,
+                        meal: r.meal.clone(),
                         vitamer,
                         ug,
                     })
@@ -313,6 +316,7 @@ pub(crate) fn build(
                 line: r.line,
                 name: r.food.clone(),
                 suggestions: db.suggest(&r.food, 3),
+                note: crate::resolve::unmapped_note(&r.food).map(String::from),
             });
             continue;
         };

@@ -17,40 +17,45 @@ use serde::Serialize;
 use crate::foods::{Food, Portion};
 use crate::search::{fold, singular};
 
-/// Grams per unit of mass.
-const MASS_UNITS: [(&str, f64); 10] = [
+/// Grams per unit of mass (canonical unit names, see [`canonical`]).
+const MASS_UNITS: [(&str, f64); 4] = [
     ("g", 1.0),
-    ("gram", 1.0),
-    ("grams", 1.0),
     ("kg", 1000.0),
     ("oz", 28.349_523_125),
-    ("ounce", 28.349_523_125),
-    ("ounces", 28.349_523_125),
     ("lb", 453.592_37),
-    ("lbs", 453.592_37),
-    ("pound", 453.592_37),
 ];
 
-/// Volume units in US cups.
-const VOLUME_UNITS: [(&str, f64); 14] = [
+/// Volume units in US cups (canonical unit names).
+const VOLUME_UNITS: [(&str, f64); 7] = [
     ("cup", 1.0),
-    ("cups", 1.0),
-    ("c", 1.0),
     ("tbsp", 1.0 / 16.0),
-    ("tablespoon", 1.0 / 16.0),
-    ("tablespoons", 1.0 / 16.0),
-    ("tbs", 1.0 / 16.0),
     ("tsp", 1.0 / 48.0),
-    ("teaspoon", 1.0 / 48.0),
-    ("teaspoons", 1.0 / 48.0),
     ("floz", 1.0 / 8.0),
     ("ml", 1.0 / 236.588_236_5),
     ("l", 1000.0 / 236.588_236_5),
     ("dl", 100.0 / 236.588_236_5),
 ];
 
-/// Size words SR28 uses for a whole unit of a food, in the order "1 <food noun>" tries them.
-const SIZE_WORDS: [&str; 3] = ["medium", "large", "small"];
+/// One spelling per unit: `tablespoon`, `tbs` → `tbsp`; `ounce` → `oz`; `gram` → `g`; … (the
+/// word is already folded and singular).
+fn canonical(w: &str) -> &str {
+    match w {
+        "gram" | "gr" => "g",
+        "kilogram" | "kilo" => "kg",
+        "ounce" => "oz",
+        "pound" | "lbs" => "lb",
+        "c" => "cup",
+        "tablespoon" | "tbs" | "tbl" | "tb" => "tbsp",
+        "teaspoon" => "tsp",
+        "milliliter" | "millilitre" => "ml",
+        "liter" | "litre" => "l",
+        _ => w,
+    }
+}
+
+/// Size words SR28 uses for a whole unit of a food, in the order "1 <food noun>" tries them
+/// (`fruit` is SR28's whole fruit of a typical size: "1 fruit (2-5/8" dia)" for oranges).
+const SIZE_WORDS: [&str; 4] = ["medium", "fruit", "large", "small"];
 
 /// An amount resolved to grams, with how.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -115,7 +120,7 @@ fn unit_words(text: &str) -> Vec<String> {
     let f = fold(text).replace("fl oz", "floz");
     f.split(' ')
         .filter(|w| !w.is_empty())
-        .map(singular)
+        .map(|w| canonical(&singular(w)).to_string())
         .collect()
 }
 
@@ -237,21 +242,37 @@ pub fn grams_of(food: &Food, text: &str) -> Result<Measured, String> {
 }
 
 /// Among portions of one unit, the one sharing most further words with the typed measure
-/// ("1 cup chopped" prefers "1 cup, chopped"); ties go to the first listed.
+/// ("1 cup chopped" prefers "1 cup, chopped"); then a medium or regular size before an unsized
+/// one before other sizes ("1 croissant" = "croissant, medium", not "mini"); then the first.
 fn best<'a>(candidates: Vec<(f64, &'a Portion)>, typed: &[String]) -> Option<(f64, &'a Portion)> {
-    let overlap = |p: &Portion| {
+    let key = |p: &Portion| {
         let rest = quantity(&p.label).map_or(p.label.as_str(), |(_, r)| r);
-        unit_words(rest)
+        let words = unit_words(rest);
+        let overlap = words
             .iter()
             .skip(1)
             .filter(|w| typed.iter().skip(1).any(|t| t == *w))
-            .count()
+            .count();
+        let has = |w: &str| words.iter().skip(1).any(|x| x == w);
+        let size = if has("medium") {
+            3
+        } else if has("regular") {
+            2
+        } else if ["mini", "small", "large", "extra", "jumbo"]
+            .iter()
+            .any(|w| has(w))
+        {
+            0
+        } else {
+            1
+        };
+        (overlap, size)
     };
-    let mut best: Option<(usize, (f64, &Portion))> = None;
+    let mut best: Option<((usize, u8), (f64, &Portion))> = None;
     for c in candidates {
-        let o = overlap(c.1);
-        if best.is_none_or(|(b, _)| o > b) {
-            best = Some((o, c));
+        let k = key(c.1);
+        if best.is_none_or(|(b, _)| k > b) {
+            best = Some((k, c));
         }
     }
     best.map(|(_, c)| c)
@@ -274,5 +295,10 @@ mod tests {
         assert_eq!(q("cup"), None);
         assert_eq!(q("1/0 cup"), None);
         assert_eq!(unit_words("fl oz"), vec!["floz"]);
+        assert_eq!(
+            unit_words("2 Tablespoons, chopped"),
+            vec!["2", "tbsp", "chopped"]
+        );
+        assert_eq!(unit_words("ounces"), vec!["oz"]);
     }
 }

@@ -5,12 +5,41 @@
 //! `common_names.csv`), with the alias's note when it maps to a near food (Jarlsberg → USDA
 //! Swiss); else the best search hit ([`crate::search`]) if every typed word matched it exactly,
 //! by plural or by prefix, or, for a typo, if every word matched and the score is at least
-//! [`TYPO_MIN_SCORE`]. Anything else is unknown and gets suggestions.
+//! [`TYPO_MIN_SCORE`]. A name the curated list leaves unmapped on purpose ("salad", "soup",
+//! "halloumi") is never searched: it is unknown with the list's reason. Anything else unknown
+//! gets suggestions.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use serde::Serialize;
 
 use crate::foods::{Food, FoodDb};
 use crate::search::fold;
+
+/// Names the curated common-name list leaves unmapped on purpose (rule `missing`: too vague, or
+/// not in SR28), folded, with the list's note.
+fn unmapped() -> &'static HashMap<String, String> {
+    static UNMAPPED: OnceLock<HashMap<String, String>> = OnceLock::new();
+    UNMAPPED.get_or_init(|| {
+        crate::seed::records(crate::sr28::COMMON_NAMES)
+            .map(|rows| {
+                rows.into_iter()
+                    .filter(|(_, r)| r.get("rule").map(String::as_str) == Some("missing"))
+                    .filter_map(|(_, r)| {
+                        Some((fold(r.get("common_name")?), r.get("note")?.clone()))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    })
+}
+
+/// Why `typed` is deliberately left unmapped ("salad": too unspecific: log the components), if
+/// it is.
+pub fn unmapped_note(typed: &str) -> Option<&'static str> {
+    unmapped().get(&fold(typed)).map(String::as_str)
+}
 
 /// Lowest search score at which a name with a mistyped word is taken (a typo of one word in a
 /// two-word name scores about (1 + 0.8 × 0.95) / 2 ≈ 0.88); below it the name is unknown.
@@ -70,6 +99,9 @@ impl FoodDb {
                     note: self.alias_note(typed).map(String::from),
                 }
             });
+        }
+        if unmapped_note(typed).is_some() {
+            return None;
         }
         let hits = self.search_hits(typed, 3);
         let top = hits.first()?;

@@ -33,7 +33,7 @@ macro_rules! data_file {
 const FOODS: (&str, &str) = data_file!("usda_foods_without_vitamin_k.csv");
 const CALCIUM_VITAMIN_D: (&str, &str) = data_file!("usda_calcium_vitamin_d.csv");
 const MEASURES: (&str, &str) = data_file!("usda_portions.csv");
-const COMMON_NAMES: (&str, &str) = data_file!("common_names.csv");
+pub(crate) const COMMON_NAMES: (&str, &str) = data_file!("common_names.csv");
 
 fn ndb_id(file: &'static str, line: usize, ndb: &str) -> Result<i64, DietError> {
     ndb.parse()

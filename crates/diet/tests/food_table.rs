@@ -6,9 +6,13 @@ use k2bone_diet::{FoodDb, Nutrient};
 use k2bone_store::Store;
 use k2bone_units::Vitamer;
 
-fn db() -> FoodDb {
-    let mut store = Store::in_memory().unwrap();
-    FoodDb::open(&mut store).unwrap()
+/// The shipped food table, seeded once for every test of this file (read-only).
+fn db() -> &'static FoodDb {
+    static DB: std::sync::OnceLock<FoodDb> = std::sync::OnceLock::new();
+    DB.get_or_init(|| {
+        let mut store = Store::in_memory().unwrap();
+        FoodDb::open(&mut store).unwrap()
+    })
 }
 
 #[test]

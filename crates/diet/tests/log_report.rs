@@ -14,8 +14,10 @@ use k2bone_diet::{DietError, FoodDb};
 use k2bone_store::Store;
 use k2bone_units::Vitamer;
 
-fn db() -> FoodDb {
-    FoodDb::open(&mut Store::in_memory().unwrap()).unwrap()
+/// The shipped food table, seeded once for every test of this file (read-only).
+fn db() -> &'static FoodDb {
+    static DB: std::sync::OnceLock<FoodDb> = std::sync::OnceLock::new();
+    DB.get_or_init(|| FoodDb::open(&mut Store::in_memory().unwrap()).unwrap())
 }
 
 fn close(a: Option<f64>, b: f64) {
