@@ -441,6 +441,20 @@ pub(crate) fn build(
         });
     }
     if !errors.is_empty() {
+        // Name the unknown foods too, so one run lists every line to fix.
+        for u in &log.unknown {
+            let text = u.to_string();
+            let problem = text
+                .split_once(&format!("'{}'", u.name))
+                .map_or(text.clone(), |(_, rest)| format!("unknown food{rest}"));
+            errors.push(FieldError {
+                line: u.line,
+                column: "food".into(),
+                value: u.name.clone(),
+                problem,
+            });
+        }
+        errors.sort_by_key(|e| e.line);
         return Err(DietError::Rows {
             file: file.to_string(),
             errors,

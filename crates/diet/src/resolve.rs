@@ -42,7 +42,8 @@ pub fn unmapped_note(typed: &str) -> Option<&'static str> {
 }
 
 /// Lowest search score at which a name with a mistyped word is taken (a typo of one word in a
-/// two-word name scores about (1 + 0.8 × 0.95) / 2 ≈ 0.88); below it the name is unknown.
+/// two-word name scores about (1 + 0.8 × 0.95) / 2 ≈ 0.88). A name that is one mistyped word
+/// alone scores at most 0.8 × similarity < 0.8 and never resolves: it is only suggested.
 pub const TYPO_MIN_SCORE: f64 = 0.8;
 
 /// How a typed name found its food.

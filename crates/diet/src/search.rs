@@ -15,6 +15,9 @@
 //!    "Cheese, gouda, reduced fat");
 //! 6. the shorter name.
 //!
+//! Names that match only by typo are dropped when any name matches a word exactly, by plural or
+//! by prefix.
+//!
 //! A result's score (0, 1] is 1 for a whole-name match, else the mean word score less the
 //! extra-word penalty, at most 0.99. One pass over ~9,000 names per query.
 
@@ -214,7 +217,13 @@ impl SearchIndex {
                 }
             }
         }
-        let mut hits: Vec<(usize, Rank)> = best.into_iter().collect();
+        // Typo-only names are shown only when no name matches a word exactly, by plural or by
+        // prefix ("gouda" lists no gourds; "goudda" still finds Gouda).
+        let any_strong = best.values().any(|r| r.strong > 0);
+        let mut hits: Vec<(usize, Rank)> = best
+            .into_iter()
+            .filter(|(_, r)| !any_strong || r.strong > 0)
+            .collect();
         hits.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
         hits.into_iter()
             .take(limit)

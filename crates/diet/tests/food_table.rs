@@ -178,3 +178,23 @@ fn common_names_map_with_their_notes_and_aliases_csv_wins_a_clash() {
     // An exact mapping carries no note.
     assert_eq!(db.alias_note("olive oil"), None);
 }
+
+#[test]
+fn search_ranks_word_matches_first_the_issue_14_cases() {
+    let db = db();
+    let names = |q: &str| -> Vec<String> {
+        db.search(q, 5)
+            .into_iter()
+            .map(|(f, _)| f.name.clone())
+            .collect()
+    };
+    // Issue 14: `gouda` ranked "Gourd, dishcloth" second, `sauerkraut` returned barbecue sauce first.
+    let gouda = names("gouda");
+    assert_eq!(gouda[0], "Cheese, gouda");
+    assert!(gouda.iter().all(|n| !n.starts_with("Gourd")), "{gouda:?}");
+    let kraut = names("sauerkraut");
+    assert!(kraut[0].starts_with("Sauerkraut"), "{kraut:?}");
+    assert!(kraut.iter().all(|n| !n.contains("barbecue")), "{kraut:?}");
+    // A typo still finds the food when nothing matches exactly.
+    assert_eq!(names("goudda")[0], "Cheese, gouda");
+}
