@@ -18,11 +18,11 @@
 //! of first appearance. Unknown foods are errors listing the nearest names (or, with
 //! `skip_unknown`, are listed in the report); nothing is dropped silently.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use k2bone_units::{Dose, Substance, Vitamer};
 
-use crate::bone::BoneIntake;
 use crate::error::{DietError, FieldError, UnknownFood};
 use crate::foods::FoodDb;
 use crate::nutrient::{Intake, Nutrient};
@@ -53,10 +53,6 @@ pub struct LogEntry {
     pub food_id: i64,
     pub food: String,
     pub grams: f64,
-    /// The meal as written (`breakfast`, `08:30`), `None` when the row names none.
-    pub meal: Option<String>,
-    /// How a household measure became grams (`amount` rows only).
-    pub measure: Option<String>,
 }
 
 /// One supplement taken.
@@ -65,8 +61,6 @@ pub struct SupplementEntry {
     pub line: usize,
     pub day: String,
     pub hour: f64,
-    /// The meal as written, `None` when the row names none.
-    pub meal: Option<String>,
     pub vitamer: Vitamer,
     pub ug: f64,
 }
@@ -83,6 +77,10 @@ pub struct DietLog {
     pub unknown: Vec<UnknownFood>,
     /// Names that resolved to another food name (aliases, common names, search), with why.
     pub mappings: Vec<NameMapping>,
+    /// The meal of each row that names one, as written (`breakfast`, `08:30`), by line.
+    pub meal_by_line: BTreeMap<usize, String>,
+    /// How a household measure or a portion count became grams, by line.
+    pub measure_by_line: BTreeMap<usize, String>,
 }
 
 /// One day's intake: from foods, from supplements, and per food.
@@ -94,8 +92,6 @@ pub struct DayIntake {
     pub supplements: Intake,
     /// (food name, grams, intake) per log row.
     pub contributions: Vec<(String, f64, Intake)>,
-    /// Calcium and vitamin D from food.
-    pub bone: BoneIntake,
 }
 
 impl DayIntake {
@@ -234,6 +230,9 @@ pub(crate) fn build(
     };
     let mut errors = Vec::new();
     for r in rows {
+        if let Some(m) = &r.meal {
+            log.meal_by_line.insert(r.line, m.trim().to_string());
+        }
         let mut err = |column: &str, value: &str, problem: String| {
             errors.push(FieldError {
                 line: r.line,
@@ -286,7 +285,6 @@ pub(crate) fn build(
                         line: r.line,
                         day: r.day.clone(),
                         hour,
-                        meal: r.meal.clone(),
                         vitamer,
                         ug,
                     })
@@ -436,9 +434,10 @@ pub(crate) fn build(
             food_id: food.id,
             food: food.name.clone(),
             grams,
-            meal: r.meal.clone(),
-            measure,
         });
+        if let Some(m) = measure {
+            log.measure_by_line.insert(r.line, m);
+        }
     }
     if !errors.is_empty() {
         // Name the unknown foods too, so one run lists every line to fix.
@@ -486,7 +485,6 @@ impl DietLog {
                     foods: Intake::new(),
                     supplements: Intake::new(),
                     contributions: Vec::new(),
-                    bone: BoneIntake::default(),
                 };
                 for e in self.entries.iter().filter(|e| &e.day == day) {
                     let Some(food) = db.by_id(e.food_id) else {
@@ -495,7 +493,6 @@ impl DietLog {
                     let intake = food.intake_for_grams(e.grams);
                     d.grams += e.grams;
                     d.foods.add_all(&intake);
-                    d.bone.add_all(&food.bone_for_grams(e.grams));
                     d.contributions.push((e.food.clone(), e.grams, intake));
                 }
                 for s in self.supplements.iter().filter(|s| &s.day == day) {

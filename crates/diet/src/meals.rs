@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::bone::{BoneInputs, BoneIntake, BoneNutrient, BoneReference, BONE_REFERENCES};
 use crate::foods::FoodDb;
-use crate::log::{DayIntake, DietLog};
+use crate::log::DietLog;
 use crate::nutrient::{Intake, Nutrient};
 use crate::report::total_k;
 
@@ -55,7 +55,7 @@ pub fn meals(db: &FoodDb, log: &DietLog) -> Vec<MealRow> {
         let Some(food) = db.by_id(e.food_id) else {
             continue;
         };
-        let i = slot(&mut rows, &e.day, e.meal.as_ref(), e.hour);
+        let i = slot(&mut rows, &e.day, log.meal_by_line.get(&e.line), e.hour);
         let r = &mut rows[i];
         r.grams += e.grams;
         r.ug.add_all(&food.intake_for_grams(e.grams));
@@ -63,7 +63,7 @@ pub fn meals(db: &FoodDb, log: &DietLog) -> Vec<MealRow> {
         r.items.push(format!("{} {:.0} g", e.food, e.grams));
     }
     for s in &log.supplements {
-        let i = slot(&mut rows, &s.day, s.meal.as_ref(), s.hour);
+        let i = slot(&mut rows, &s.day, log.meal_by_line.get(&s.line), s.hour);
         let r = &mut rows[i];
         r.ug.add(Nutrient::Vitamer(s.vitamer), s.ug);
         r.items
@@ -109,12 +109,31 @@ pub struct BoneSummary {
     pub inputs: BoneInputs,
 }
 
-/// The calcium and vitamin D summary of a log whose days are `daily`.
-pub fn bone_summary(db: &FoodDb, log: &DietLog, daily: &[DayIntake]) -> BoneSummary {
+impl DietLog {
+    /// Calcium and vitamin D from food on each day, in day order.
+    pub fn bone_daily(&self, db: &FoodDb) -> Vec<BoneIntake> {
+        self.days
+            .iter()
+            .map(|day| {
+                let mut b = BoneIntake::default();
+                for e in self.entries.iter().filter(|e| &e.day == day) {
+                    if let Some(food) = db.by_id(e.food_id) {
+                        b.add_all(&food.bone_for_grams(e.grams));
+                    }
+                }
+                b
+            })
+            .collect()
+    }
+}
+
+/// The calcium and vitamin D summary of a log whose days are `daily` (from
+/// [`DietLog::bone_daily`]).
+pub fn bone_summary(db: &FoodDb, log: &DietLog, daily: &[BoneIntake]) -> BoneSummary {
     let n = daily.len().max(1) as f64;
     let mut sum = BoneIntake::default();
     for d in daily {
-        sum.add_all(&d.bone);
+        sum.add_all(d);
     }
     let mean = sum.scaled(1.0 / n);
     let mut gaps = Vec::new();

@@ -164,10 +164,12 @@ pub fn variation(days: &[(String, Option<f64>)]) -> Variation {
 /// Builds the report of `log` for `person`.
 pub fn build(db: &FoodDb, log: &DietLog, person: &Person) -> DietReport {
     let daily: Vec<DayIntake> = log.daily(db);
+    let bone_daily = log.bone_daily(db);
     let n = daily.len().max(1) as f64;
     let days: Vec<DayRow> = daily
         .iter()
-        .map(|d| {
+        .zip(&bone_daily)
+        .map(|(d, bone)| {
             let ug = d.total();
             DayRow {
                 day: d.day.clone(),
@@ -175,7 +177,7 @@ pub fn build(db: &FoodDb, log: &DietLog, person: &Person) -> DietReport {
                 total_k_ug: total_k(&ug),
                 ug,
                 supplements_ug: d.supplements.clone(),
-                bone: d.bone,
+                bone: *bone,
             }
         })
         .collect();
@@ -232,7 +234,7 @@ pub fn build(db: &FoodDb, log: &DietLog, person: &Person) -> DietReport {
         })
         .collect();
     let safety_flags = safety::check(person, log, &daily);
-    let bone = crate::meals::bone_summary(db, log, &daily);
+    let bone = crate::meals::bone_summary(db, log, &bone_daily);
     DietReport {
         file: log.file.clone(),
         mean_total_k_ug: total_k(&mean),

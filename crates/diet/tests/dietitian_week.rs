@@ -75,14 +75,7 @@ fn household_measures_become_sr28_gram_weights() {
     close(grams(27), 227.0 / 48.0);
     // Line 63, "red wine,5 fl oz": SR28 14096 "1 fl oz" = 29.4 g -> 147 g.
     close(grams(63), 147.0);
-    let basis = log
-        .entries
-        .iter()
-        .find(|e| e.line == 27)
-        .unwrap()
-        .measure
-        .as_deref()
-        .unwrap();
+    let basis = &log.measure_by_line[&27];
     assert!(basis.contains("US cup = 16 tbsp = 48 tsp"), "{basis}");
 }
 

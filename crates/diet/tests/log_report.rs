@@ -110,7 +110,7 @@ fn portions_use_the_typical_portion_and_match_grams() {
     // the entry says so: 11090 broccoli raw, WEIGHT seq 1 "1 cup chopped" = 91 g.
     let b = parse_csv(&db, "b.csv", "day,food,portions\n1,Broccoli raw,1\n", false).unwrap();
     assert_eq!(b.entries[0].grams, 91.0);
-    let basis = b.entries[0].measure.as_deref().unwrap();
+    let basis = &b.measure_by_line[&2];
     assert!(basis.contains("NDB 11090 seq 1"), "{basis}");
     // A food with no portion at all (a literature food) is an error naming it.
     let e = parse_csv(

@@ -243,7 +243,6 @@ fn rule_vka_food_source_mk7_thresholds_10_and_20() {
             foods: i.clone(),
             supplements: Intake::new(),
             contributions: vec![("Cheese X".into(), 30.0, i)],
-            bone: Default::default(),
         }
     };
     let fire = |mk7: f64, unsplit: f64| {
