@@ -120,11 +120,11 @@ pub const VKA_MK7_LIKELY_UG: f64 = 20.0;
 /// of data/evidence/inr_evidence.csv); −0.2 INR per +100 µg/d over 4 days (Khan 2004, K-1).
 pub const VKA_K1_WATCH_UG: f64 = 100.0;
 /// Weight of MK-7 per µg in K1-equivalents: the K1 threshold 150 µg/d (Schurgers 2004) over the
-/// MK-7 threshold 10 µg/d (Theuwissen 2013) [derived]; within the 7.5–15 of the two MK-7
+/// MK-7 threshold 10 µg/d (Theuwissen 2013) (derived); within the 7.5–15 of the two MK-7
 /// thresholds and consistent with MK-7's 7–8× accumulation (Schurgers 2007, Blood 109:3279).
 /// Applied also to MK-8 … MK-10 and to K2 without a vitamer split (assumption A-diet-10).
 pub const MK7_K1_WEIGHT: f64 = 15.0;
-/// MK-7 in natto, µg per g: NIH ODS 850 µg per 85 g [derived: 10 µg/g], so 1 g of natto already
+/// MK-7 in natto, µg per g: NIH ODS 850 µg per 85 g (derived: 10 µg/g), so 1 g of natto already
 /// holds Theuwissen 2013's lowest clinically relevant daily dose.
 pub const NATTO_MK7_UG_PER_G: f64 = 10.0;
 /// Days over which the INR follows vitamin K intake: Khan et al. 2004 (Br J Haematol 124:348)
