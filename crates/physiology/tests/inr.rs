@@ -291,6 +291,37 @@ fn natto_twice_a_week_on_warfarin_lowers_the_predicted_inr_and_flags_the_cap() {
 }
 
 #[test]
+fn the_usual_diet_from_a_stretch_of_doses_keeps_the_steady_inr_at_the_anchor() {
+    let model = InrModel::default();
+    // Two weeks: spinach-level K1 from food every day, plus a 10 ug MK-7 tablet on days 1-7.
+    let mut doses = daily(Vitamer::K1, 120.0, Vehicle::Food, 14, 19.0);
+    doses.extend(daily(Vitamer::Mk7, 10.0, Vehicle::Tablet, 7, 8.0));
+    let first_week = VkDaily::mean_of(&doses, 0.0, 168.0);
+    assert_eq!(first_week.len(), 2);
+    let k1 = first_week
+        .iter()
+        .find(|u| u.vitamer == Vitamer::K1)
+        .unwrap();
+    assert!((k1.ug_per_day - 120.0).abs() < 1e-12);
+    let anchor = Anchor {
+        inr: 2.5,
+        usual: first_week.clone(),
+    };
+    // Eating the usual week steadily: exactly the anchor.
+    assert!((model.steady_state(&anchor, &first_week).unwrap().inr - 2.5).abs() < 1e-12);
+    // Dropping the MK-7 in week 2 (steady): 10 ug x 7.5 = 75 K1-ug less of a 454.5 pool, INR up.
+    let week2 = VkDaily::mean_of(&doses, 168.0, 336.0);
+    let s = model.steady_state(&anchor, &week2).unwrap();
+    let f0 = model.table().fraction(2.5).unwrap();
+    let expect = model
+        .table()
+        .inr(f0 * (1.0 - 75.0 / model.params().pool_ug_per_day));
+    assert!((s.inr - expect).abs() < 1e-9 && s.inr > 2.5, "{s:?}");
+    assert!(s.inr_low <= s.inr && s.inr <= s.inr_high && s.disclaimer == DISCLAIMER);
+    assert!(VkDaily::mean_of(&doses, 10.0, 10.0).is_empty());
+}
+
+#[test]
 fn bad_input_is_refused_naming_the_field_and_the_range() {
     let model = InrModel::default();
     let a = |inr: f64| Anchor { inr, usual: vec![] };

@@ -38,6 +38,36 @@ pub struct VkDaily {
     pub vehicle: Vehicle,
 }
 
+impl VkDaily {
+    /// The mean daily intake per vitamer and vehicle of the doses in `[from_h, to_h)`, over
+    /// `(to_h - from_h) / 24` days: a usual diet taken from a stretch of a log (e.g. its first
+    /// week, or all of it).
+    pub fn mean_of(doses: &[VkDose], from_h: f64, to_h: f64) -> Vec<VkDaily> {
+        let days = (to_h - from_h) / HOURS_PER_DAY;
+        let mut out: Vec<VkDaily> = Vec::new();
+        if !(days > 0.0) {
+            return out;
+        }
+        for d in doses
+            .iter()
+            .filter(|d| d.time_h >= from_h && d.time_h < to_h)
+        {
+            match out
+                .iter_mut()
+                .find(|u| u.vitamer == d.vitamer && u.vehicle == d.vehicle)
+            {
+                Some(u) => u.ug_per_day += d.ug / days,
+                None => out.push(VkDaily {
+                    vitamer: d.vitamer,
+                    ug_per_day: d.ug / days,
+                    vehicle: d.vehicle,
+                }),
+            }
+        }
+        out
+    }
+}
+
 /// What the person's stable INR was measured on.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Anchor {
