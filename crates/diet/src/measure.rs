@@ -172,7 +172,7 @@ pub fn grams_of(food: &Food, text: &str) -> Result<Measured, String> {
             "'{text}' does not start with a number (e.g. \"1 cup\", \"2 slices\", \"150 g\")"
         ));
     };
-    if !(n > 0.0) {
+    if !(n.is_finite() && n > 0.0) {
         return Err(format!("the amount {n} must be > 0"));
     }
     let words = unit_words(rest);
@@ -268,14 +268,16 @@ fn best<'a>(candidates: Vec<(f64, &'a Portion)>, typed: &[String]) -> Option<(f6
         };
         (overlap, size)
     };
-    let mut best: Option<((usize, u8), (f64, &Portion))> = None;
+    let mut best: Option<(f64, &Portion)> = None;
+    let mut best_key = (0, 0);
     for c in candidates {
         let k = key(c.1);
-        if best.is_none_or(|(b, _)| k > b) {
-            best = Some((k, c));
+        if best.is_none() || k > best_key {
+            best = Some(c);
+            best_key = k;
         }
     }
-    best.map(|(_, c)| c)
+    best
 }
 
 #[cfg(test)]

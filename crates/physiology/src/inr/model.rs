@@ -45,7 +45,7 @@ impl VkDaily {
     pub fn mean_of(doses: &[VkDose], from_h: f64, to_h: f64) -> Vec<VkDaily> {
         let days = (to_h - from_h) / HOURS_PER_DAY;
         let mut out: Vec<VkDaily> = Vec::new();
-        if !(days > 0.0) {
+        if !(days.is_finite() && days > 0.0) {
             return out;
         }
         for d in doses
