@@ -30,11 +30,16 @@ pub struct UnknownFood {
     pub line: usize,
     pub name: String,
     pub suggestions: Vec<String>,
+    /// Why a name is deliberately not mapped (too vague, not in SR28), from the curated list.
+    pub note: Option<String>,
 }
 
 impl fmt::Display for UnknownFood {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "line {}: unknown food '{}'", self.line, self.name)?;
+        if let Some(note) = &self.note {
+            write!(f, " ({note})")?;
+        }
         if self.suggestions.is_empty() {
             write!(f, " (no similar food; try `k2bone foods search`)")
         } else {

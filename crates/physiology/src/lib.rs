@@ -32,6 +32,7 @@ mod dosing;
 mod drugs;
 mod ext_outputs;
 pub mod fracture;
+pub mod inr;
 mod kparams;
 mod model;
 mod outputs;
