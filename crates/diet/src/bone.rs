@@ -9,7 +9,9 @@
 use serde::Serialize;
 
 /// Calcium (mg) or vitamin D (µg, D2 + D3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum BoneNutrient {
     CalciumMg,
@@ -40,7 +42,7 @@ impl BoneNutrient {
 }
 
 /// One reported value per 100 g edible portion, in the nutrient's unit, with its source.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct BoneValue {
     pub per_100g: f64,
     pub source: String,
@@ -56,7 +58,7 @@ impl BoneValue {
 }
 
 /// Calcium (mg) and vitamin D (µg) eaten; `None` = reported for no food eaten.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct BoneIntake {
     pub calcium_mg: Option<f64>,
     pub vitamin_d_ug: Option<f64>,
@@ -96,7 +98,7 @@ impl BoneIntake {
 }
 
 /// A reference intake of calcium or vitamin D.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct BoneReference {
     pub name: &'static str,
     pub nutrient: BoneNutrient,
@@ -136,7 +138,7 @@ pub const BONE_REFERENCES: [BoneReference; 4] = [
 
 /// What the simulation takes from a diet: mean daily calcium and vitamin D from food. Vitamin D
 /// in food is D2 + D3 together; the model's oral D3 input treats it as D3 (assumption A-diet-12).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct BoneInputs {
     pub calcium_mg_per_day: Option<f64>,
     pub vitamin_d_ug_per_day: Option<f64>,

@@ -15,7 +15,7 @@ use crate::report::total_k;
 pub const UNSPECIFIED_MEAL: &str = "unspecified";
 
 /// One meal of one day.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct MealRow {
     pub day: String,
     pub meal: String,
@@ -82,7 +82,7 @@ pub fn meals(db: &FoodDb, log: &DietLog) -> Vec<MealRow> {
 }
 
 /// Foods whose calcium or vitamin D is not reported, or (vitamin D) only assumed zero by SR28.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct BoneGap {
     pub nutrient: BoneNutrient,
     /// `not_reported` or `assumed_zero`.
@@ -92,7 +92,7 @@ pub struct BoneGap {
 }
 
 /// The mean intake set against a reference.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct BoneComparison {
     pub reference: BoneReference,
     pub mean_per_day: Option<f64>,
@@ -100,7 +100,7 @@ pub struct BoneComparison {
 }
 
 /// Calcium and vitamin D from food over the log.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct BoneSummary {
     pub mean_per_day: BoneIntake,
     pub gaps: Vec<BoneGap>,

@@ -47,7 +47,7 @@ pub fn unmapped_note(typed: &str) -> Option<&'static str> {
 pub const TYPO_MIN_SCORE: f64 = 0.8;
 
 /// How a typed name found its food.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MatchKind {
     /// The food's own name (case, accents and punctuation ignored) or its id.
@@ -70,7 +70,7 @@ pub struct Resolution<'a> {
 }
 
 /// A name of a diet log that did not resolve to itself, as every report lists it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct NameMapping {
     pub line: usize,
     pub typed: String,
