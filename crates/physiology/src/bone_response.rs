@@ -28,7 +28,7 @@
 
 use serde::Deserialize;
 
-use crate::kparams::ParamEntry;
+use crate::kparams::{ParamEntry, ParamKind};
 use crate::ModelError;
 
 /// The shipped bone-response parameter file (the posterior mean of the last calibration).
@@ -272,6 +272,44 @@ impl BoneParamFile {
         let params = BoneResponseParams::from_entries(&get)?;
         params.validate()?;
         Ok(BoneParamFile { params, entries })
+    }
+
+    /// This file's layout with `params` as values; the entries named in `refitted` get `source`
+    /// (what `k2bone calibrate` writes for the parameters it fitted).
+    pub fn to_toml_string(&self, params: &BoneResponseParams, refitted: &[&str], source: &str) -> String {
+        let mut out = String::from(
+            "# k2bone bone response (docs/model/bone-response.md): BMD by site from the core's bone cells,\n\
+             # vitamin K and time since menopause. Written by `k2bone calibrate` (posterior median of the\n\
+             # MCMC on the calibration targets); the draws are in the bone-posterior.csv beside it.\n\n\
+             [meta]\nschema = 1\n",
+        );
+        let values = params.to_vec();
+        let mut section = "";
+        for (name, value) in BONE_PARAM_NAMES.iter().zip(values) {
+            let (sec, field) = name.split_once('.').expect("names are section.field");
+            if sec != section {
+                out.push_str(&format!("\n[{sec}]\n"));
+                section = sec;
+            }
+            let e = &self.entries[*name];
+            let (kind, src) = if refitted.contains(name) {
+                ("calibrated", source)
+            } else {
+                (
+                    match e.kind {
+                        ParamKind::Literature => "literature",
+                        ParamKind::Calibrated => "calibrated",
+                        ParamKind::Assumption => "assumption",
+                    },
+                    e.source.as_str(),
+                )
+            };
+            out.push_str(&format!(
+                "{field} = {{ value = {value}, unit = {:?}, kind = \"{kind}\", source = {:?} }}\n",
+                e.unit, src
+            ));
+        }
+        out
     }
 
     /// The shipped file.

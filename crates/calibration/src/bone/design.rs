@@ -2,7 +2,10 @@
 //! daily, reduced to what the bone response reads. The bone parameters do not change these inputs,
 //! so a design is run once per calibration and every posterior draw reuses it.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
 
 use k2bone_physiology::bone_response::{BoneDay, BoneSubject};
 use k2bone_scenario::Scenario;
@@ -91,4 +94,24 @@ pub fn run_design(dir: &Path, name: &str) -> Result<DesignRun, CalibrationError>
         subject,
         arms,
     })
+}
+
+/// Simulates every named design once (in parallel; `done(n)` after each), keyed by name.
+pub fn run_designs(
+    dir: &Path,
+    names: &[&str],
+    done: &(dyn Fn(usize) + Sync),
+) -> Result<HashMap<String, DesignRun>, CalibrationError> {
+    let mut unique: Vec<&str> = names.to_vec();
+    unique.sort_unstable();
+    unique.dedup();
+    let counter = std::sync::atomic::AtomicUsize::new(0);
+    unique
+        .par_iter()
+        .map(|n| {
+            let run = run_design(dir, n)?;
+            done(counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
+            Ok((n.to_string(), run))
+        })
+        .collect()
 }

@@ -86,6 +86,11 @@ pub struct BoneTarget {
     #[serde(default)]
     pub se_basis: Option<String>,
     pub source: String,
+    /// Validation only: calibration targets that use some of the same evidence rows (an arm
+    /// value that is also part of a fitted difference). Such a target is reported, but it is not
+    /// an out-of-sample check and the validation counts keep it apart.
+    #[serde(default)]
+    pub shares_evidence_with: Vec<String>,
 }
 
 /// Upper bound of any time a target names, months (the designs run up to 30 years).
