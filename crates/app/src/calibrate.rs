@@ -172,7 +172,10 @@ impl BoneCalibration {
             self.seconds
         );
         for p in &self.parameters {
-            s.push_str(&format!("| `{}` | {:.4} | [{:.4}, {:.4}] |\n", p.name, p.median, p.lower, p.upper));
+            s.push_str(&format!(
+                "| `{}` | {:.4} | [{:.4}, {:.4}] |\n",
+                p.name, p.median, p.lower, p.upper
+            ));
         }
         s.push_str(&format!(
             "\n{} of {} calibration targets inside their acceptance interval.\n\n\
@@ -181,17 +184,26 @@ impl BoneCalibration {
             self.targets.len()
         ));
         for t in &self.targets {
-            let note = if self.excluded.contains(&t.name) { " (excluded)" } else { "" };
+            let note = if self.excluded.contains(&t.name) {
+                " (excluded)"
+            } else {
+                ""
+            };
             s.push_str(&format!(
-                "| {}{note} | {} | [{:.2}, {:.2}] | {:.2} | [{:.2}, {:.2}] | {} |\n",
+                "| {}{note} | {} | [{:.2}, {}] | {:.2} | [{:.2}, {:.2}] | {} |\n",
                 t.name,
                 t.reported_text,
                 t.accept_lower,
-                t.accept_upper,
+                t.accept_upper
+                    .map_or("∞".to_string(), |u| format!("{u:.2}")),
                 t.simulated,
                 t.sim_lower,
                 t.sim_upper,
-                if t.inside { "inside".to_string() } else { format!("miss {:+.2}", t.miss) }
+                if t.inside {
+                    "inside".to_string()
+                } else {
+                    format!("miss {:+.2}", t.miss)
+                }
             ));
         }
         s
@@ -233,7 +245,10 @@ fn calibrate_bone(
     };
     cancel.check()?;
     let designs = run_designs(&shipped_design_dir(), &names, &|done| {
-        progress.update("bone calibration designs", done as f64 / n_designs.max(1) as f64)
+        progress.update(
+            "bone calibration designs",
+            done as f64 / n_designs.max(1) as f64,
+        )
     })?;
     cancel.check()?;
     let fitted: Vec<String> = all
@@ -256,7 +271,8 @@ fn calibrate_bone(
             designs: &designs,
             fixed: BoneParamFile::shipped().params,
         };
-        let res = fit.sample(&|it, n| progress.update("bone response MCMC", it as f64 / n.max(1) as f64));
+        let res =
+            fit.sample(&|it, n| progress.update("bone response MCMC", it as f64 / n.max(1) as f64));
         // At most 400 evenly spaced draws (what the shipped posterior keeps).
         let step = (res.posterior.draws.len() / 400).max(1);
         let kept = Posterior {
@@ -278,7 +294,10 @@ fn calibrate_bone(
     let parameters = sampled
         .iter()
         .map(|n| {
-            let i = BONE_PARAM_NAMES.iter().position(|m| m == n).expect("a known name");
+            let i = BONE_PARAM_NAMES
+                .iter()
+                .position(|m| m == n)
+                .expect("a known name");
             let x: Vec<f64> = posterior.draws.iter().map(|d| d.to_vec()[i]).collect();
             BoneParameter {
                 name: n.to_string(),
@@ -366,7 +385,10 @@ pub fn calibrate(
             b.iterations
         );
         let path = req.out.join("bone-response-params.toml");
-        write_output(&path, shipped.to_toml_string(&posterior.median(), &sampled, &source))?;
+        write_output(
+            &path,
+            shipped.to_toml_string(&posterior.median(), &sampled, &source),
+        )?;
         result.written.push(path);
         let path = req.out.join("bone-posterior.csv");
         write_output(

@@ -10,11 +10,11 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use k2bone_calibration::related;
+use k2bone_physiology::bone_posterior::BonePosterior;
+use k2bone_physiology::bone_response::BoneSubject;
 use k2bone_report::disclaimer::DISCLAIMER;
 use k2bone_report::page::{write_report, EvidenceRow, KeyRow, ReportPage};
 use k2bone_report::topics::write_study_plots;
-use k2bone_physiology::bone_posterior::BonePosterior;
-use k2bone_physiology::bone_response::BoneSubject;
 use k2bone_results::{
     bone_study, summarize, unit_of, ArmBone, ArmSummary, SolverSettings, StudyDescription,
     StudySummary,
@@ -171,8 +171,15 @@ pub fn run(plan: &StudyPlan, progress: &dyn Progress, cancel: &Cancel) -> AppRes
         })
         .collect();
     for (run, b) in runs.iter_mut().zip(&bone) {
-        for (name, band) in [("bmd_lumbar_pct", &b.lumbar), ("bmd_femoral_neck_pct", &b.femoral_neck)] {
-            for (suffix, values) in [("", &band.mean), ("_lower", &band.lower), ("_upper", &band.upper)] {
+        for (name, band) in [
+            ("bmd_lumbar_pct", &b.lumbar),
+            ("bmd_femoral_neck_pct", &b.femoral_neck),
+        ] {
+            for (suffix, values) in [
+                ("", &band.mean),
+                ("_lower", &band.lower),
+                ("_upper", &band.upper),
+            ] {
                 run.trajectory.columns.push(k2bone_sim::Column {
                     name: format!("{name}{suffix}"),
                     unit: "%".into(),
@@ -209,9 +216,7 @@ fn merged_grid(output_h: &[f64]) -> (Vec<f64>, Vec<usize>, Vec<usize>) {
         .collect();
     grid.sort_by(f64::total_cmp);
     grid.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
-    let find = |t: f64| {
-        grid.partition_point(|&g| g < t - 1e-9)
-    };
+    let find = |t: f64| grid.partition_point(|&g| g < t - 1e-9);
     let out_idx = output_h.iter().map(|&t| find(t)).collect();
     let day_idx = (0..=n_days).map(|d| find(d as f64 * 24.0)).collect();
     (grid, out_idx, day_idx)
@@ -277,7 +282,7 @@ pub fn write_outputs(
             out,
             plan.title(),
         )
-            .context(format!("cannot draw the plots in {}", out.display()))?;
+        .context(format!("cannot draw the plots in {}", out.display()))?;
         for f in &figures {
             written.push(f.svg.clone());
             written.push(f.png.clone());

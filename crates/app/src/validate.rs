@@ -143,7 +143,10 @@ fn validate_bone(
     };
     cancel.check()?;
     let designs = run_designs(&shipped_design_dir(), &names, &|done| {
-        progress.update("bone validation designs", done as f64 / n_designs.max(1) as f64)
+        progress.update(
+            "bone validation designs",
+            done as f64 / n_designs.max(1) as f64,
+        )
     })?;
     cancel.check()?;
     let targets = all

@@ -11,7 +11,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let read = |p: &str| -> Result<TargetFile, Box<dyn std::error::Error>> {
         let path = root.join(p);
-        Ok(TargetFile::from_toml_str(&std::fs::read_to_string(&path)?, p)?)
+        Ok(TargetFile::from_toml_str(
+            &std::fs::read_to_string(&path)?,
+            p,
+        )?)
     };
     let cal = read("data/calibration/bone.toml")?;
     let val = read("data/validation/bone.toml")?;
@@ -34,7 +37,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for n in names {
         designs.insert(n.to_string(), bone::run_design(&dir, n)?);
     }
-    eprintln!("{} designs simulated in {:.1} s", designs.len(), t0.elapsed().as_secs_f64());
+    eprintln!(
+        "{} designs simulated in {:.1} s",
+        designs.len(),
+        t0.elapsed().as_secs_f64()
+    );
     let fit = BoneFit {
         targets: cal
             .bone_targets
@@ -69,7 +76,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         post.to_csv("bone response posterior (development run)"),
     )?;
     let med = post.median();
-    for (n, v) in k2bone_physiology::bone_response::BONE_PARAM_NAMES.iter().zip(med.to_vec()) {
+    for (n, v) in k2bone_physiology::bone_response::BONE_PARAM_NAMES
+        .iter()
+        .zip(med.to_vec())
+    {
         eprintln!("  {n:42} {v:10.4}");
     }
     let tau = bone::quantile(&post.tau, 0.5);
@@ -82,7 +92,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             println!(
                 "{label} {} {:38} sim {:7.2} [{:6.2}, {:6.2}]  reported {:>15} accept [{:.2}, {:.2}]",
                 if r.inside { "in  " } else { "MISS" },
-                r.name, r.simulated, r.sim_lower, r.sim_upper, r.reported_text, r.accept_lower, r.accept_upper
+                r.name, r.simulated, r.sim_lower, r.sim_upper, r.reported_text, r.accept_lower, r.accept_upper.unwrap_or(f64::INFINITY)
             );
         }
         println!("{label} {inside} / {}", file.bone_targets.len());

@@ -187,9 +187,12 @@ mod tests {
         let k1 = Agent::parse("k1").unwrap();
         let daily = k1.to_canonical(5.0, "mg").unwrap();
         let found = related(&all, &[(k1, daily)], 2.0).unwrap();
-        assert!(found
-            .iter()
-            .any(|r| r.role == Role::Validation && r.target.name == "cheung-2008-k1-5mg-serum-10x"));
+        assert!(
+            found
+                .iter()
+                .any(|r| r.role == Role::Validation
+                    && r.target.name == "cheung-2008-k1-5mg-serum-10x")
+        );
         assert!(found.iter().all(|r| r.target.name != "pd-ucoc-mk4-45mg-1y"));
     }
 }

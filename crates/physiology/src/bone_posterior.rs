@@ -66,7 +66,10 @@ impl BonePosterior {
             .chain(std::iter::once("tau"))
             .collect();
         if cols != expected {
-            return Err(bad(hl + 1, format!("header must be {}", expected.join(","))));
+            return Err(bad(
+                hl + 1,
+                format!("header must be {}", expected.join(",")),
+            ));
         }
         let mut post = BonePosterior {
             draws: Vec::new(),
@@ -80,12 +83,14 @@ impl BonePosterior {
                 .collect::<Result<_, _>>()
                 .map_err(|e| bad(i + 1, format!("not a number: {e}")))?;
             if vals.len() != BONE_PARAM_NAMES.len() + 1 || vals.iter().any(|v| !v.is_finite()) {
-                return Err(bad(i + 1, format!("needs {} finite values", expected.len() - 1)));
+                return Err(bad(
+                    i + 1,
+                    format!("needs {} finite values", expected.len() - 1),
+                ));
             }
             let (p, t) = vals.split_at(BONE_PARAM_NAMES.len());
-            post.draws.push(
-                BoneResponseParams::from_slice(p).map_err(|e| bad(i + 1, e.to_string()))?,
-            );
+            post.draws
+                .push(BoneResponseParams::from_slice(p).map_err(|e| bad(i + 1, e.to_string()))?);
             post.tau.push(t[0]);
         }
         if post.draws.is_empty() {
@@ -115,4 +120,3 @@ pub fn quantile(x: &[f64], q: f64) -> f64 {
     let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
     v[lo] + (h - lo as f64) * (v[hi] - v[lo])
 }
-

@@ -167,7 +167,10 @@ impl BoneResponseParams {
         };
         for (name, v) in [
             ("shared.early_loss_decay_years", self.early_loss_decay_years),
-            ("shared.mk4_effect_half_time_days", self.mk4_effect_half_time_days),
+            (
+                "shared.mk4_effect_half_time_days",
+                self.mk4_effect_half_time_days,
+            ),
             ("shared.reference_oc_rel", self.reference_oc_rel),
         ] {
             if !(v.is_finite() && v > 0.0) {
@@ -276,7 +279,12 @@ impl BoneParamFile {
 
     /// This file's layout with `params` as values; the entries named in `refitted` get `source`
     /// (what `k2bone calibrate` writes for the parameters it fitted).
-    pub fn to_toml_string(&self, params: &BoneResponseParams, refitted: &[&str], source: &str) -> String {
+    pub fn to_toml_string(
+        &self,
+        params: &BoneResponseParams,
+        refitted: &[&str],
+        source: &str,
+    ) -> String {
         let mut out = String::from(
             "# k2bone bone response (docs/model/bone-response.md): BMD by site from the core's bone cells,\n\
              # vitamin K and time since menopause. Written by `k2bone calibrate` (posterior median of the\n\
@@ -314,8 +322,11 @@ impl BoneParamFile {
 
     /// The shipped file.
     pub fn shipped() -> BoneParamFile {
-        BoneParamFile::from_toml_str(SHIPPED_BONE_PARAMS_TOML, "<shipped bone-response-params.toml>")
-            .expect("the shipped bone-response parameter file is valid")
+        BoneParamFile::from_toml_str(
+            SHIPPED_BONE_PARAMS_TOML,
+            "<shipped bone-response-params.toml>",
+        )
+        .expect("the shipped bone-response parameter file is valid")
     }
 }
 

@@ -211,7 +211,10 @@ pub(crate) fn draw_panel<DB: DrawingBackend>(
                 .chain(xs.iter().copied().zip(lower.iter().copied()).rev())
                 .collect();
             chart
-                .draw_series(std::iter::once(Polygon::new(outline, color.mix(0.15).filled())))
+                .draw_series(std::iter::once(Polygon::new(
+                    outline,
+                    color.mix(0.15).filled(),
+                )))
                 .map_err(|e| e.to_string())?;
         }
     }

@@ -117,7 +117,12 @@ fn computed(
 }
 
 /// A panel of each arm's BMD band (posterior mean with its 95 % interval).
-fn band_panel(runs: &[ArmRun], title: &str, pick: fn(&ArmBone) -> &Band, bone: &[ArmBone]) -> Panel {
+fn band_panel(
+    runs: &[ArmRun],
+    title: &str,
+    pick: fn(&ArmBone) -> &Band,
+    bone: &[ArmBone],
+) -> Panel {
     Panel {
         title: title.into(),
         series: runs
@@ -215,8 +220,14 @@ pub fn study_figures(
                 values: rs.iter().map(pick).collect(),
                 band: hip_band.then(|| {
                     (
-                        b.hip_10y_interval_over_time.iter().map(|i| i.lower).collect(),
-                        b.hip_10y_interval_over_time.iter().map(|i| i.upper).collect(),
+                        b.hip_10y_interval_over_time
+                            .iter()
+                            .map(|i| i.lower)
+                            .collect(),
+                        b.hip_10y_interval_over_time
+                            .iter()
+                            .map(|i| i.upper)
+                            .collect(),
                     )
                 }),
             })

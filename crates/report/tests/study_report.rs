@@ -5,12 +5,12 @@
 
 use std::path::Path;
 
+use k2bone_physiology::bone_posterior::BonePosterior;
+use k2bone_physiology::bone_response::BoneSubject;
 use k2bone_report::columnar::write_timeseries_parquet;
 use k2bone_report::disclaimer::DISCLAIMER;
 use k2bone_report::page::{escape, write_report, EvidenceRow, KeyRow, ReportPage};
 use k2bone_report::topics::{study_figures, write_study_plots, Figure};
-use k2bone_physiology::bone_posterior::BonePosterior;
-use k2bone_physiology::bone_response::BoneSubject;
 use k2bone_results::{bone_study, summarize, ArmBone, ArmSummary, StudyFacts};
 use k2bone_sim::{grid, run_arms, ArmRun, Simulator};
 
@@ -27,7 +27,12 @@ fn study() -> Study {
     let days: Vec<_> = runs
         .iter()
         .zip(&doses)
-        .map(|(r, d)| (r.name.clone(), k2bone_sim::bone_inputs::bone_days(&r.trajectory, d).unwrap()))
+        .map(|(r, d)| {
+            (
+                r.name.clone(),
+                k2bone_sim::bone_inputs::bone_days(&r.trajectory, d).unwrap(),
+            )
+        })
         .collect();
     let subject = BoneSubject {
         female: true,

@@ -155,7 +155,12 @@ pub fn bone_study(
         (0..n_draws)
             .map(|k| {
                 let (a, r) = (&series[arm][k], &series[0][k]);
-                risk_from_bmd_changes(facts, age_at(day), (a.0[day], a.1[day]), (r.0[day], r.1[day]))
+                risk_from_bmd_changes(
+                    facts,
+                    age_at(day),
+                    (a.0[day], a.1[day]),
+                    (r.0[day], r.1[day]),
+                )
             })
             .collect()
     };
@@ -177,7 +182,8 @@ pub fn bone_study(
         for &day in sample_days {
             let r = risks_at(arm, day);
             fracture_over_time.push(mean_risk(&r));
-            hip_10y_interval_over_time.push(summarise(&r.iter().map(|r| r.hip_10y_pct).collect::<Vec<_>>()).1);
+            hip_10y_interval_over_time
+                .push(summarise(&r.iter().map(|r| r.hip_10y_pct).collect::<Vec<_>>()).1);
         }
         let end_bmd = |femoral: bool| {
             summarise(

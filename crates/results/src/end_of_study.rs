@@ -327,7 +327,11 @@ pub fn summarize(
     if bone.len() != runs.len() {
         return Err(ResultsError::MissingColumn {
             arm: runs[0].name.clone(),
-            column: format!("bone response of {} arms ({} given)", runs.len(), bone.len()),
+            column: format!(
+                "bone response of {} arms ({} given)",
+                runs.len(),
+                bone.len()
+            ),
         });
     }
     let end_age = facts.age_years_at_end();

@@ -33,8 +33,7 @@ pub fn bone_days(
         }
     }
     let daily = !t.is_empty()
-        && t
-            .iter()
+        && t.iter()
             .enumerate()
             .all(|(i, &x)| (x - i as f64 * HOURS_PER_DAY).abs() < 1e-6);
     if !daily {

@@ -7,5 +7,7 @@ pub mod sampler;
 pub mod targets;
 
 pub use design::{run_design, run_designs, shipped_design_dir, BoneArm, DesignRun};
-pub use posterior::{evaluate_target, predict, quantile, BoneFit, BoneFitResult, Posterior, TargetResult};
+pub use posterior::{
+    evaluate_target, predict, quantile, BoneFit, BoneFitResult, Posterior, TargetResult,
+};
 pub use targets::{BoneFitSettings, BoneMeasure, BoneTarget, Prior, Qualitative, TargetSite};

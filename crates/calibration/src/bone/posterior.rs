@@ -7,16 +7,16 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use k2bone_physiology::bone_response::{BoneResponseParams, Site, BONE_PARAM_NAMES};
 use argmin::core::{CostFunction, Executor, State};
 use argmin::solver::neldermead::NelderMead;
+use k2bone_physiology::bone_response::{BoneResponseParams, Site, BONE_PARAM_NAMES};
 use serde::{Deserialize, Serialize};
 
 use super::design::DesignRun;
 use super::sampler::{self, Chain, EnsembleSettings};
 use super::targets::{BoneFitSettings, BoneMeasure, BoneTarget, Prior, Qualitative};
-pub use k2bone_physiology::bone_posterior::{quantile, BonePosterior as Posterior};
 use crate::CalibrationError;
+pub use k2bone_physiology::bone_posterior::{quantile, BonePosterior as Posterior};
 
 /// Days per month of a target's time (the model's year is 365 days).
 const DAYS_PER_MONTH: f64 = 365.0 / 12.0;
@@ -57,17 +57,19 @@ fn predict_cached(
     let at = |s: &[f64], months: f64| -> Result<f64, CalibrationError> {
         // A design of whole months ends within a day of the target's time.
         let i = day(months);
-        let i = if i == s.len() && months * DAYS_PER_MONTH < s.len() as f64 { i - 1 } else { i };
-        s.get(i)
-            .copied()
-            .ok_or_else(|| CalibrationError::Target {
-                target: target.name.clone(),
-                message: format!(
-                    "month {months} is after the end of design `{}` ({} days)",
-                    design.name,
-                    s.len().saturating_sub(1)
-                ),
-            })
+        let i = if i == s.len() && months * DAYS_PER_MONTH < s.len() as f64 {
+            i - 1
+        } else {
+            i
+        };
+        s.get(i).copied().ok_or_else(|| CalibrationError::Target {
+            target: target.name.clone(),
+            message: format!(
+                "month {months} is after the end of design `{}` ({} days)",
+                design.name,
+                s.len().saturating_sub(1)
+            ),
+        })
     };
     let arm = series(&target.arm)?;
     let v = match target.measure {
@@ -82,7 +84,8 @@ fn predict_cached(
                 target.from_months.unwrap_or(0.0),
                 target.to_months.unwrap_or(0.0),
             );
-            let change = ((1.0 + at(&arm, b)? / 100.0) / (1.0 + at(&arm, a)? / 100.0) - 1.0) * 100.0;
+            let change =
+                ((1.0 + at(&arm, b)? / 100.0) / (1.0 + at(&arm, a)? / 100.0) - 1.0) * 100.0;
             if target.measure == BoneMeasure::AnnualRate {
                 change / ((day(b) - day(a)) as f64 / 365.0)
             } else {
@@ -111,7 +114,8 @@ pub struct TargetResult {
     pub sim_upper: f64,
     /// The acceptance interval (the reported CI, or what a trial of that size would have).
     pub accept_lower: f64,
-    pub accept_upper: f64,
+    /// `null` when unbounded (a direction: anything above the lower end).
+    pub accept_upper: Option<f64>,
     pub inside: bool,
     /// Simulated minus the nearest end of the acceptance interval (0 when inside).
     pub miss: f64,
@@ -170,7 +174,7 @@ pub fn evaluate_target(
         sim_lower: quantile(&sims, 0.025),
         sim_upper: quantile(&sims, 0.975),
         accept_lower: lo,
-        accept_upper: hi,
+        accept_upper: hi.is_finite().then_some(hi),
         inside,
         miss,
         source: target.source.clone(),
@@ -219,7 +223,11 @@ impl BoneFit<'_> {
             .collect()
     }
 
-    fn params_of(&self, free: &[(usize, &'static str, Prior)], x: &[f64]) -> Option<BoneResponseParams> {
+    fn params_of(
+        &self,
+        free: &[(usize, &'static str, Prior)],
+        x: &[f64],
+    ) -> Option<BoneResponseParams> {
         let mut v = self.fixed.to_vec();
         for ((i, _, _), xi) in free.iter().zip(x) {
             v[*i] = *xi;
@@ -275,7 +283,10 @@ impl BoneFit<'_> {
             .collect();
         let mut best = -self.log_post(&free, &x);
         for _ in 0..4 {
-            let problem = NegLogPost { fit: self, free: &free };
+            let problem = NegLogPost {
+                fit: self,
+                free: &free,
+            };
             let mut simplex = vec![x.clone()];
             for (i, sc) in scales.iter().enumerate() {
                 let mut v = x.clone();
@@ -296,7 +307,10 @@ impl BoneFit<'_> {
             else {
                 break;
             };
-            let (Some(bx), cost) = (res.state().get_best_param().cloned(), res.state().get_best_cost()) else {
+            let (Some(bx), cost) = (
+                res.state().get_best_param().cloned(),
+                res.state().get_best_cost(),
+            ) else {
                 break;
             };
             let improved = best - cost > 1e-6;

@@ -38,12 +38,16 @@ const STRETCH: f64 = 2.0;
 
 fn stream(seed: u64, iteration: usize, walker: usize) -> ChaCha8Rng {
     // splitmix64 of the three numbers: distinct, well-mixed keys.
-    let mut x = seed ^ (iteration as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    let mut x = seed
+        ^ (iteration as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
         ^ (walker as u64).wrapping_mul(0xD1B5_4A32_D192_ED03);
     x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     ChaCha8Rng::seed_from_u64(x ^ (x >> 31))
 }
+
+/// An accepted move: the new position and its log-posterior.
+type Accepted = (Vec<f64>, f64);
 
 /// Samples `log_post` from the initial positions `init` (one per walker; all finite log-posterior).
 /// `progress(iteration)` is called after every iteration.
@@ -72,7 +76,7 @@ pub fn sample(
                 (half..n, 0..half)
             };
             let others: Vec<Vec<f64>> = pos[other.clone()].to_vec();
-            let updates: Vec<(usize, Option<(Vec<f64>, f64)>)> = mover
+            let updates: Vec<(usize, Option<Accepted>)> = mover
                 .clone()
                 .into_par_iter()
                 .map(|k| {
@@ -151,14 +155,24 @@ mod tests {
         let n = chain.draws.len() as f64;
         let mean = |i: usize| chain.draws.iter().map(|d| d[i]).sum::<f64>() / n;
         let (m0, m1) = (mean(0), mean(1));
-        let var = |i: usize, mi: f64| chain.draws.iter().map(|d| (d[i] - mi).powi(2)).sum::<f64>() / n;
-        let cov = chain.draws.iter().map(|d| (d[0] - m0) * (d[1] - m1)).sum::<f64>() / n;
+        let var =
+            |i: usize, mi: f64| chain.draws.iter().map(|d| (d[i] - mi).powi(2)).sum::<f64>() / n;
+        let cov = chain
+            .draws
+            .iter()
+            .map(|d| (d[0] - m0) * (d[1] - m1))
+            .sum::<f64>()
+            / n;
         assert!((m0 - 1.0).abs() < 0.1, "mean 0 = {m0}");
         assert!((m1 + 2.0).abs() < 0.3, "mean 1 = {m1}");
         assert!((var(0, m0).sqrt() - 1.0).abs() < 0.1);
         assert!((var(1, m1).sqrt() - 3.0).abs() < 0.3);
         assert!((cov / (var(0, m0) * var(1, m1)).sqrt() - 0.8).abs() < 0.05);
-        assert!((0.2..0.9).contains(&chain.acceptance), "{}", chain.acceptance);
+        assert!(
+            (0.2..0.9).contains(&chain.acceptance),
+            "{}",
+            chain.acceptance
+        );
     }
 
     #[test]

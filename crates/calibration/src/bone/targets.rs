@@ -139,7 +139,9 @@ impl BoneTarget {
         let months = |name: &str, v: Option<f64>| -> Result<f64, CalibrationError> {
             match v {
                 Some(m) if m.is_finite() && (0.0..=MAX_MONTHS).contains(&m) => Ok(m),
-                Some(m) => Err(bad(format!("`{name}` = {m} is outside 0..={MAX_MONTHS} months"))),
+                Some(m) => Err(bad(format!(
+                    "`{name}` = {m} is outside 0..={MAX_MONTHS} months"
+                ))),
                 None => Err(bad(format!("measure {:?} needs `{name}`", self.measure))),
             }
         };
@@ -153,7 +155,9 @@ impl BoneTarget {
                     months("to_months", self.to_months)?,
                 );
                 if b <= a {
-                    return Err(bad(format!("to_months ({b}) must be after from_months ({a})")));
+                    return Err(bad(format!(
+                        "to_months ({b}) must be after from_months ({a})"
+                    )));
                 }
             }
         }
@@ -167,7 +171,9 @@ impl BoneTarget {
         }
         if let Some([lo, hi]) = self.ci {
             if !(lo.is_finite() && hi.is_finite() && lo < hi) {
-                return Err(bad(format!("ci = [{lo}, {hi}] must be finite with lower < upper")));
+                return Err(bad(format!(
+                    "ci = [{lo}, {hi}] must be finite with lower < upper"
+                )));
             }
         }
         if let Some(se) = self.se {

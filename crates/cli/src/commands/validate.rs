@@ -74,8 +74,14 @@ pub fn run(args: ValidateArgs) -> AppResult<()> {
         println!(
             "{:<44} {:>9} {:>17} {:>9.2} {:>17}  {verdict}",
             t.name,
-            t.reported.map_or(t.reported_text.clone(), |r| format!("{r:.2}")),
-            format!("[{:.2}, {:.2}]", t.accept_lower, t.accept_upper),
+            t.reported
+                .map_or(t.reported_text.clone(), |r| format!("{r:.2}")),
+            format!(
+                "[{:.2}, {}]",
+                t.accept_lower,
+                t.accept_upper
+                    .map_or("∞".to_string(), |u| format!("{u:.2}"))
+            ),
             t.simulated,
             format!("[{:.2}, {:.2}]", t.sim_lower, t.sim_upper),
         );
