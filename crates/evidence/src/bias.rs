@@ -39,6 +39,18 @@ pub struct EggerTest {
     pub limit_ci_upper: f64,
 }
 
+/// Egger's regression needs SEs that differ: with one SE for all, `sei` is the intercept again.
+fn check_precisions(effects: &[EffectSize]) -> Result<(), EvidenceError> {
+    if effects.windows(2).all(|w| w[0].vi == w[1].vi) {
+        return Err(EvidenceError::Numerical(format!(
+            "Egger's test regresses the effects on their standard errors, which are all equal \
+             here (vi = {}); it needs studies of different precision",
+            effects[0].vi
+        )));
+    }
+    Ok(())
+}
+
 fn xy(effects: &[EffectSize]) -> (Vec<f64>, Vec<f64>, Design) {
     let k = effects.len();
     let y: Vec<f64> = effects.iter().map(|e| e.yi).collect();
@@ -70,6 +82,8 @@ pub fn egger(effects: &[EffectSize], opts: &FitOptions) -> Result<EggerTest, Evi
             got: effects.len(),
         });
     }
+    crate::fit::check_effects(effects, 3, "Egger's test")?;
+    check_precisions(effects)?;
     let (y, v, x) = xy(effects);
     let c = core(&y, &v, &x, opts)?;
     Ok(EggerTest {
@@ -94,6 +108,8 @@ pub fn egger_lm(effects: &[EffectSize], level: f64) -> Result<EggerTest, Evidenc
             got: k,
         });
     }
+    crate::fit::check_effects(effects, 3, "Egger's test")?;
+    check_precisions(effects)?;
     let (y, v, x) = xy(effects);
     let w: Vec<f64> = v.iter().map(|vi| 1.0 / vi).collect();
     let f = x.wls(&w, &y)?;
@@ -159,7 +175,14 @@ pub fn trim_fill(effects: &[EffectSize], opts: &FitOptions) -> Result<TrimFill, 
         ..*opts
     };
     let (y0, v0, x) = xy(effects);
-    let slope = core(&y0, &v0, &x, &zopts)?.beta[1];
+    // With one SE for all studies the slope on SE is undefined (metafor's `beta[2]` is NA and
+    // `trimfill` stops); the funnel is then symmetric in SE, and the left side is examined, as
+    // metafor does for a slope ≥ 0.
+    let slope = if check_precisions(effects).is_err() {
+        0.0
+    } else {
+        core(&y0, &v0, &x, &zopts)?.beta[1]
+    };
     let right = slope < 0.0;
     let sgn = if right { -1.0 } else { 1.0 };
     let mut order: Vec<usize> = (0..k).collect();
@@ -173,15 +196,21 @@ pub fn trim_fill(effects: &[EffectSize], opts: &FitOptions) -> Result<TrimFill, 
     while k0 != k0_prev {
         k0_prev = k0;
         iter += 1;
-        if iter > 100 || k - k0 < 2 {
+        if iter > 100 || k0 >= k {
             return Err(EvidenceError::Numerical(
-                "trim-and-fill did not converge".into(),
+                "trim-and-fill did not converge in 100 iterations".into(),
             ));
         }
-        let trimmed: Vec<EffectSize> = (0..k - k0)
-            .map(|i| EffectSize::new("", ys[i], vs[i]))
-            .collect();
-        beta = fit(&trimmed, &zopts)?.estimate;
+        // One study left (k = 3 can give k0 = 2): metafor fits `rma` to it, whose estimate is
+        // that study's effect.
+        beta = if k - k0 == 1 {
+            ys[0]
+        } else {
+            let trimmed: Vec<EffectSize> = (0..k - k0)
+                .map(|i| EffectSize::new("", ys[i], vs[i]))
+                .collect();
+            fit(&trimmed, &zopts)?.estimate
+        };
         let c: Vec<f64> = ys.iter().map(|yi| yi - beta).collect();
         // rank(abs(c), ties.method = "first")
         let mut idx: Vec<usize> = (0..k).collect();
