@@ -3,10 +3,20 @@
 //! The database file is created on first use in the user's data directory, or where
 //! `K2BONE_DATA` points. Schema changes are numbered migrations in `migrations/`, applied in
 //! order and recorded in SQLite's `user_version`, so an old database is upgraded in place.
+//!
+//! Several k2bone processes may use one data directory at once: the database runs in WAL mode
+//! (readers never block the writer), every connection waits up to [`BUSY_TIMEOUT`] for a lock
+//! instead of failing with "database is locked", and the migrations run inside one
+//! `BEGIN IMMEDIATE` transaction that re-reads the schema version after taking the write lock,
+//! so concurrent first opens serialise and the second finds the work done.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
-use rusqlite::Connection;
+use rusqlite::{Connection, TransactionBehavior};
+
+/// How long a connection waits for another process's lock before giving up.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The numbered migrations, in order. Migration `i` (1-based) sets `user_version = i`.
 /// Each feature owns its own file: add new ones at the end, never edit a shipped one.
@@ -86,6 +96,17 @@ impl Store {
             path: path.clone(),
             source,
         })?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Persistent in the file; a no-op once set. Returns the mode now in force.
+        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::Open {
+                path,
+                source: rusqlite::Error::InvalidParameterName(format!(
+                    "the file system refused WAL journal mode (got `{mode}`)"
+                )),
+            });
+        }
         let mut store = Store { conn, path };
         store.migrate()?;
         Ok(store)
@@ -131,8 +152,15 @@ impl Store {
 
     fn migrate(&mut self) -> Result<(), StoreError> {
         self.conn.execute_batch("PRAGMA foreign_keys = ON;")?;
-        let current = self.schema_version()?;
         let known = MIGRATIONS.len() as i64;
+        if self.schema_version()? == known {
+            return Ok(());
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Re-read under the write lock: another process may have migrated meanwhile.
+        let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if current > known {
             return Err(StoreError::TooNew {
                 path: self.path.clone(),
@@ -141,12 +169,11 @@ impl Store {
             });
         }
         for (i, (name, sql)) in MIGRATIONS.iter().enumerate().skip(current as usize) {
-            let tx = self.conn.transaction()?;
             tx.execute_batch(sql)
                 .and_then(|_| tx.pragma_update(None, "user_version", (i + 1) as i64))
                 .map_err(|source| StoreError::Migration { name, source })?;
-            tx.commit()?;
         }
+        tx.commit()?;
         Ok(())
     }
 }
@@ -166,6 +193,40 @@ mod tests {
         // Reopening applies nothing new and keeps the version.
         let again = Store::open_in(dir.path()).unwrap();
         assert_eq!(again.schema_version().unwrap(), v);
+    }
+
+    #[test]
+    fn file_database_is_in_wal_mode_with_a_busy_timeout() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open_in(dir.path()).unwrap();
+        let mode: String = s
+            .conn()
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        let ms: i64 = s
+            .conn()
+            .query_row("PRAGMA busy_timeout", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(ms, BUSY_TIMEOUT.as_millis() as i64);
+    }
+
+    #[test]
+    fn concurrent_first_opens_all_succeed() {
+        // Threads stand in for processes here (each has its own connection, so SQLite's file
+        // locks are what serialises them); tests/concurrent_open.rs uses real processes.
+        for _ in 0..5 {
+            let dir = tempfile::tempdir().unwrap();
+            let errs: Vec<String> = std::thread::scope(|sc| {
+                let hs: Vec<_> = (0..8)
+                    .map(|_| sc.spawn(|| Store::open_in(dir.path()).map(|_| ())))
+                    .collect();
+                hs.into_iter()
+                    .filter_map(|h| h.join().unwrap().err().map(|e| e.to_string()))
+                    .collect()
+            });
+            assert!(errs.is_empty(), "{errs:?}");
+        }
     }
 
     #[test]
