@@ -339,15 +339,23 @@ fn parse_row(c: &Cells) -> Result<TrialRow, TrialError> {
     let n_treat = c.count(
         "n_treat",
         1,
-        "a whole number 1-10000000, or empty if not reported",
+        "a whole number >= 1 (at most 10000000), or empty if not reported",
     )?;
     let n_control = c.count(
         "n_control",
         1,
-        "a whole number 1-10000000, or empty if not reported",
+        "a whole number >= 1 (at most 10000000), or empty if not reported",
     )?;
-    let events_treat = c.count("events_treat", 0, "a whole number 0-10000000, or empty")?;
-    let events_control = c.count("events_control", 0, "a whole number 0-10000000, or empty")?;
+    let events_treat = c.count(
+        "events_treat",
+        0,
+        "a whole number >= 0 (at most 10000000), or empty",
+    )?;
+    let events_control = c.count(
+        "events_control",
+        0,
+        "a whole number >= 0 (at most 10000000), or empty",
+    )?;
     for (col, ev, n) in [
         ("events_treat", events_treat, n_treat),
         ("events_control", events_control, n_control),
@@ -363,19 +371,19 @@ fn parse_row(c: &Cells) -> Result<TrialRow, TrialError> {
             }
         }
     }
-    let sd = "a number > 0 and <= 1e6, or empty if not reported";
+    let sd = "a number > 0 (at most 1e6), or empty if not reported";
     let timepoint = c.required("timepoint_months")?;
     let timepoint_months = c
         .number(
             "timepoint_months",
             months,
-            "a number of months > 0 and <= 600",
+            "a number of months > 0 (at most 600)",
         )?
         .ok_or_else(|| {
             c.bad(
                 "timepoint_months",
                 &timepoint,
-                "a number of months > 0 and <= 600",
+                "a number of months > 0 (at most 600)",
             )
         })?;
     let dispersion_type = c.text("dispersion_type");
@@ -407,21 +415,25 @@ fn parse_row(c: &Cells) -> Result<TrialRow, TrialError> {
         dose_ug_per_day: c.number(
             "dose_ug_per_day",
             |v| v > 0.0 && v <= MAX_DOSE_UG_PER_DAY,
-            "a dose in µg/day > 0 and <= 1e6, or empty",
+            "a dose in µg/day > 0 (at most 1e6), or empty",
         )?,
         co_treatment: c.text("co_treatment"),
         duration_months: c.number(
             "duration_months",
             months,
-            "a number of months > 0 and <= 600, or empty",
+            "a number of months > 0 (at most 600), or empty",
         )?,
         outcome: c.required("outcome")?,
-        mean_treat: c.number("mean_treat", mean_ok, "a number from -1e6 to 1e6, or empty")?,
+        mean_treat: c.number(
+            "mean_treat",
+            mean_ok,
+            "a number (from -1e6 to 1e6), or empty",
+        )?,
         sd_treat: c.number("sd_treat", dispersion_ok, sd)?,
         mean_control: c.number(
             "mean_control",
             mean_ok,
-            "a number from -1e6 to 1e6, or empty",
+            "a number (from -1e6 to 1e6), or empty",
         )?,
         sd_control: c.number("sd_control", dispersion_ok, sd)?,
         events_treat,
