@@ -15,6 +15,7 @@
 //! of first appearance. Unknown foods are errors listing the nearest names (or, with
 //! `skip_unknown`, are listed in the report); nothing is dropped silently.
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use k2bone_units::{Dose, Substance, Vitamer};
@@ -138,7 +139,7 @@ pub fn parse_csv(
         .headers()
         .map_err(|e| format(format!("line 1: cannot read the header: {e}")))?
         .iter()
-        .map(|h| h.to_ascii_lowercase())
+        .map(|h| h.trim_start_matches('\u{feff}').to_ascii_lowercase())
         .collect();
     if headers.iter().all(|h| h.is_empty()) {
         return Err(DietError::EmptyLog {
@@ -146,6 +147,15 @@ pub fn parse_csv(
         });
     }
     const ACCEPTED: &str = "day, food, grams and/or portions; optional meal, dose";
+    for (i, h) in headers.iter().enumerate() {
+        if let Some(first) = headers[..i].iter().position(|x| x == h) {
+            return Err(format(format!(
+                "line 1: column {} repeats the header `{h}` of column {}; every column name must be unique",
+                i + 1,
+                first + 1
+            )));
+        }
+    }
     for h in &headers {
         if !["day", "food", "grams", "portions", "meal", "dose"].contains(&h.as_str()) {
             return Err(format(format!(
@@ -216,6 +226,7 @@ pub(crate) fn build(
         ..DietLog::default()
     };
     let mut errors = Vec::new();
+    let mut days_seen: HashSet<String> = HashSet::new();
     for r in rows {
         let mut err = |column: &str, value: &str, problem: String| {
             errors.push(FieldError {
@@ -225,6 +236,25 @@ pub(crate) fn build(
                 problem,
             })
         };
+        let cells = [
+            ("day", Some(&r.day)),
+            ("food", Some(&r.food)),
+            ("grams", r.grams.as_ref()),
+            ("portions", r.portions.as_ref()),
+            ("meal", r.meal.as_ref()),
+            ("dose", r.dose.as_ref()),
+        ];
+        if let Some((column, Some(v))) = cells
+            .iter()
+            .find(|(_, v)| v.is_some_and(|v| v.chars().any(char::is_control)))
+        {
+            err(
+                column,
+                &v.escape_debug().to_string(),
+                "control characters (tabs, line breaks, terminal escapes) are not accepted".into(),
+            );
+            continue;
+        }
         if r.day.is_empty() {
             err(
                 "day",
@@ -247,7 +277,7 @@ pub(crate) fn build(
                 }
             },
         };
-        if !log.days.contains(&r.day) {
+        if days_seen.insert(r.day.clone()) {
             log.days.push(r.day.clone());
         }
         if let Some(key) = r.food.trim().strip_prefix("supplement:") {
@@ -388,32 +418,40 @@ pub(crate) fn build(
 }
 
 impl DietLog {
-    /// The intake of each day, in day order.
+    /// The intake of each day, in day order (one pass over the entries: linear in the log).
     pub fn daily(&self, db: &FoodDb) -> Vec<DayIntake> {
-        self.days
+        let mut out: Vec<DayIntake> = self
+            .days
             .iter()
-            .map(|day| {
-                let mut d = DayIntake {
-                    day: day.clone(),
-                    grams: 0.0,
-                    foods: Intake::new(),
-                    supplements: Intake::new(),
-                    contributions: Vec::new(),
-                };
-                for e in self.entries.iter().filter(|e| &e.day == day) {
-                    let Some(food) = db.by_id(e.food_id) else {
-                        continue; // a log read against another database: nothing to add
-                    };
-                    let intake = food.intake_for_grams(e.grams);
-                    d.grams += e.grams;
-                    d.foods.add_all(&intake);
-                    d.contributions.push((e.food.clone(), e.grams, intake));
-                }
-                for s in self.supplements.iter().filter(|s| &s.day == day) {
-                    d.supplements.add(Nutrient::Vitamer(s.vitamer), s.ug);
-                }
-                d
+            .map(|day| DayIntake {
+                day: day.clone(),
+                grams: 0.0,
+                foods: Intake::new(),
+                supplements: Intake::new(),
+                contributions: Vec::new(),
             })
-            .collect()
+            .collect();
+        let index: HashMap<&str, usize> = self
+            .days
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.as_str(), i))
+            .collect();
+        for e in &self.entries {
+            let (Some(&i), Some(food)) = (index.get(e.day.as_str()), db.by_id(e.food_id)) else {
+                continue; // a log read against another database: nothing to add
+            };
+            let d = &mut out[i];
+            let intake = food.intake_for_grams(e.grams);
+            d.grams += e.grams;
+            d.foods.add_all(&intake);
+            d.contributions.push((e.food.clone(), e.grams, intake));
+        }
+        for s in &self.supplements {
+            if let Some(&i) = index.get(s.day.as_str()) {
+                out[i].supplements.add(Nutrient::Vitamer(s.vitamer), s.ug);
+            }
+        }
+        out
     }
 }

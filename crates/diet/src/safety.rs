@@ -31,6 +31,15 @@ impl Anticoagulant {
         "warfarin, acenocoumarol, phenprocoumon (vitamin K antagonists); apixaban, rivaroxaban, dabigatran, edoxaban (DOACs)";
 
     /// True for the vitamin K antagonists.
+    /// Parses a command-line value where `none` (the scenario default) means no anticoagulant.
+    pub fn parse_or_none(s: &str) -> Result<Option<Anticoagulant>, String> {
+        if s.trim().eq_ignore_ascii_case("none") {
+            Ok(None)
+        } else {
+            s.parse().map(Some).map_err(|e| format!("{e}; or none"))
+        }
+    }
+
     pub fn is_vka(self) -> bool {
         matches!(
             self,
