@@ -63,13 +63,20 @@ pub fn add_foods_csv(
     file: &str,
     text: &str,
 ) -> Result<Vec<i64>, DietError> {
-    validate(db, file, text)?;
-    // Validated again under the write lock against the database as it is now, so that two
-    // concurrent imports of the same name give the duplicate message, not a constraint error.
+    let mut foods = validate(db, file, text)?;
+    // Under the write lock: if another process changed the foods since `db` was loaded,
+    // validate again against the database as it is now, so that two concurrent imports of the
+    // same name give the duplicate message rather than a constraint error.
     let tx = store
         .conn_mut()
         .transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let foods = validate(&FoodDb::load(&tx)?, file, text)?;
+    let (n, max_id): (i64, Option<i64>) =
+        tx.query_row("SELECT COUNT(*), MAX(id) FROM foods", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    if n as usize != db.len() || max_id != db.foods().last().map(|f| f.id) {
+        foods = validate(&FoodDb::load(&tx)?, file, text)?;
+    }
     let mut ids = Vec::new();
     for f in &foods {
         tx.execute(
