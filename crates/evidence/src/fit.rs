@@ -186,7 +186,8 @@ pub(crate) fn check_effects(
     let (mv, my) = (crate::tau2::median(&v), crate::tau2::median(&y));
     let limit = 10f64.powi(MAX_ORDERS);
     for (i, e) in effects.iter().enumerate() {
-        let (column, value, accepted) = if e.vi < mv / limit {
+        // Compared on the log scale: mv / 1e60 can underflow to 0.
+        let (column, value, accepted) = if e.vi.log10() < mv.log10() - f64::from(MAX_ORDERS) {
             (
                 "vi",
                 e.vi,
