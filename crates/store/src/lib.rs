@@ -63,6 +63,26 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
 }
 
+/// Text from the database made safe to print on a terminal: control characters (U+0000–U+001F,
+/// U+007F–U+009F: escape sequences, carriage returns, bells) are replaced by `\u{…}` escapes.
+/// New imports refuse such characters; this covers rows written by older versions.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().any(char::is_control) {
+        text.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_unicode().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
+    }
+}
+
 /// The data directory: `K2BONE_DATA` if set, else the platform's user data directory
 /// (`$XDG_DATA_HOME/k2bone` or `~/.local/share/k2bone`), else `./.k2bone`.
 pub fn data_dir() -> PathBuf {
@@ -227,6 +247,13 @@ mod tests {
             });
             assert!(errs.is_empty(), "{errs:?}");
         }
+    }
+
+    #[test]
+    fn printable_escapes_control_characters_only() {
+        assert_eq!(printable("Käse 100 g"), "Käse 100 g");
+        assert_eq!(printable("x\u{1b}[2Jy\u{7}"), "x\\u{1b}[2Jy\\u{7}");
+        assert!(!printable("a\r\nb\u{9b}").chars().any(char::is_control));
     }
 
     #[test]
