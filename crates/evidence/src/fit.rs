@@ -129,6 +129,7 @@ pub(crate) struct Core {
     pub qm: f64,
     pub qm_df: (usize, Option<f64>),
     pub qm_p: f64,
+    /// Model weights 1/(v + τ²), up to a common factor (the scale guard's): for percentages.
     pub weights: Vec<f64>,
 }
 
@@ -257,7 +258,8 @@ pub(crate) fn core(
         c.tau2.tau2 *= s;
         c.tau2.se = c.tau2.se.map(|a| a * s);
         c.vt *= s;
-        c.weights.iter_mut().for_each(|w| *w /= s);
+        // `weights` stay those of the rescaled data: they are only used as percentages, and
+        // 1/(v + τ²) itself can overflow for v near 1e-308 (found by the long fuzz run).
         return Ok(c);
     }
     let tau2 = tau2::estimate(opts.method, y, v, x)?;
