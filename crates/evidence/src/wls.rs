@@ -145,9 +145,9 @@ impl Projection<'_> {
     fn residuals(&self, y: &[f64]) -> Vec<f64> {
         let (k, p) = (self.x.k, self.x.p);
         let mut xtwy = vec![0.0; p];
-        for i in 0..k {
+        for (i, (wi, yi)) in self.w.iter().zip(y).enumerate() {
             for (a, s) in xtwy.iter_mut().enumerate() {
-                *s += self.w[i] * self.x.at(i, a) * y[i];
+                *s += wi * self.x.at(i, a) * yi;
             }
         }
         let beta: Vec<f64> = (0..p)
