@@ -26,7 +26,6 @@ mod dosing;
 mod error;
 mod model;
 mod solver;
-pub mod summary;
 pub mod test_models;
 mod trajectory;
 

@@ -30,6 +30,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0002_foods.sql",
         include_str!("../migrations/0002_foods.sql"),
     ),
+    (
+        "0003_food_calcium_vitamin_d.sql",
+        include_str!("../migrations/0003_food_calcium_vitamin_d.sql"),
+    ),
 ];
 
 /// Errors from opening or migrating the store.
@@ -117,8 +121,13 @@ impl Store {
             source,
         })?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        // Persistent in the file; a no-op once set. Returns the mode now in force.
-        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        // Persistent in the file; a no-op once set. Returns the mode now in force. On a new file
+        // the switch takes an exclusive lock, and SQLite answers BUSY at once (without the busy
+        // handler, to avoid a deadlock) when this connection already holds its shared lock while
+        // another one switches: so retry until the busy timeout.
+        let mode: String = retry_while_busy(|| {
+            conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+        })?;
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(StoreError::Open {
                 path,
@@ -195,6 +204,21 @@ impl Store {
         }
         tx.commit()?;
         Ok(())
+    }
+}
+
+/// Runs `f` again while SQLite reports the database busy, for up to [`BUSY_TIMEOUT`].
+fn retry_while_busy<T>(mut f: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+    let start = std::time::Instant::now();
+    loop {
+        match f() {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy && start.elapsed() < BUSY_TIMEOUT =>
+            {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            other => return other,
+        }
     }
 }
 
