@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use k2bone_calibration::{evaluate, fit_group, Evaluation, MIN_IMPROVEMENT};
 use k2bone_physiology::{CalciumBoneModel, KParamFile};
 
-use crate::error::{create_dir, read_input, write_output};
+use crate::error::{read_input, write_output};
+use crate::output_dir::OutputDir;
 use crate::validate::target_files;
 use crate::{AppResult, Cancel, Progress};
 
@@ -21,8 +22,11 @@ pub struct CalibrateRequest {
     pub params: Option<PathBuf>,
     /// Output directory for vitamin-k-params.toml and calibration-report.md.
     pub out: PathBuf,
-    /// Only evaluate the targets with the starting parameters; fit nothing.
+    /// Only evaluate the targets with the starting parameters; fit nothing, write nothing.
     pub check_only: bool,
+    /// Replace an earlier fit in `out`.
+    #[serde(default)]
+    pub force: bool,
 }
 
 /// The outcome of a calibration.
@@ -127,6 +131,11 @@ pub fn calibrate(
         None => KParamFile::shipped(),
     };
     let all = target_files(&req.targets, None)?;
+    const FILES: [&str; 2] = ["vitamin-k-params.toml", "calibration-report.md"];
+    // A check writes nothing; a fit refuses to replace an earlier fit up front.
+    if !req.check_only {
+        OutputDir::check(&req.out, req.force, &FILES)?;
+    }
     let core = CalciumBoneModel::default();
     let mut k = file.params.clone();
     let mut groups = Vec::new();
@@ -165,11 +174,14 @@ pub fn calibrate(
         targets,
         written: Vec::new(),
     };
-    create_dir(&req.out)?;
-    let params_path = req.out.join("vitamin-k-params.toml");
+    if req.check_only {
+        return Ok(result);
+    }
+    let out = OutputDir::create(&req.out, req.force, &FILES)?;
+    let params_path = out.staging().join(FILES[0]);
     write_output(&params_path, file.to_toml_string(&k))?;
-    let report_path = req.out.join("calibration-report.md");
+    let report_path = out.staging().join(FILES[1]);
     write_output(&report_path, result.report())?;
-    result.written = vec![params_path, report_path];
+    result.written = out.commit(vec![params_path, report_path])?;
     Ok(result)
 }

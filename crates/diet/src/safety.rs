@@ -38,7 +38,6 @@ impl Anticoagulant {
     pub const ACCEPTED: &'static str =
         "warfarin, acenocoumarol, phenprocoumon (vitamin K antagonists); apixaban, rivaroxaban, dabigatran, edoxaban (DOACs)";
 
-    /// True for the vitamin K antagonists.
     /// Parses a command-line value where `none` (the scenario default) means no anticoagulant.
     pub fn parse_or_none(s: &str) -> Result<Option<Anticoagulant>, String> {
         if s.trim().eq_ignore_ascii_case("none") {
@@ -48,6 +47,7 @@ impl Anticoagulant {
         }
     }
 
+    /// True for the vitamin K antagonists.
     pub fn is_vka(self) -> bool {
         matches!(
             self,

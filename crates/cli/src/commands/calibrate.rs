@@ -25,9 +25,12 @@ pub struct CalibrateArgs {
     /// Output directory for vitamin-k-params.toml and calibration-report.md.
     #[arg(long, default_value = "out/calibration")]
     out: PathBuf,
-    /// Only evaluate the targets with the starting parameters; fit nothing.
+    /// Only evaluate the targets with the starting parameters; fit nothing, write nothing.
     #[arg(long)]
     check: bool,
+    /// Replace an earlier fit in --out.
+    #[arg(long)]
+    force: bool,
 }
 
 pub fn run(args: CalibrateArgs) -> AppResult<()> {
@@ -36,10 +39,13 @@ pub fn run(args: CalibrateArgs) -> AppResult<()> {
         params: args.params,
         out: args.out,
         check_only: args.check,
+        force: args.force,
     };
     let c = calibrate(&req, &Bar::new(false), &Cancel::new())?;
     print_report(&c.targets_table())?;
-    let written: Vec<String> = c.written.iter().map(|p| p.display().to_string()).collect();
-    eprintln!("wrote {}", written.join(" and "));
+    if !c.written.is_empty() {
+        let written: Vec<String> = c.written.iter().map(|p| p.display().to_string()).collect();
+        eprintln!("wrote {}", written.join(" and "));
+    }
     Ok(())
 }

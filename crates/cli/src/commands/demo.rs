@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 use k2bone_app::{AppResult, Cancel};
 
+use crate::format::outln;
 use crate::progress::Bar;
 
 /// Run the built-in demo and write its report, plots and data.
@@ -17,15 +18,23 @@ pub struct DemoArgs {
     /// Output directory (created if needed).
     #[arg(long, default_value = "k2bone-demo")]
     out: PathBuf,
+    /// Replace the outputs of an earlier demo in --out.
+    #[arg(long)]
+    force: bool,
     /// Print only where the report is.
     #[arg(long, short)]
     quiet: bool,
 }
 
 pub fn run(args: DemoArgs) -> AppResult<()> {
-    let output = k2bone_app::demo(args.out.clone(), &Bar::new(args.quiet), &Cancel::new())?;
+    let output = k2bone_app::demo(
+        args.out.clone(),
+        args.force,
+        &Bar::new(args.quiet),
+        &Cancel::new(),
+    )?;
     if !args.quiet {
-        super::simulate::print_study(&output);
+        super::simulate::print_study(&output)?;
     }
     let report = args.out.join("report.html");
     let (what, path) = if report.exists() {
@@ -33,7 +42,7 @@ pub fn run(args: DemoArgs) -> AppResult<()> {
     } else {
         ("results in", args.out)
     };
-    anstream::println!(
+    outln!(
         "\n{what} {}",
         crate::style::path(&path.display().to_string())
     );

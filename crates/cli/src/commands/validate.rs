@@ -8,7 +8,7 @@ use k2bone_app::validate::{validate, ValidateRequest};
 use k2bone_app::{AppResult, Cancel};
 use k2bone_report::disclaimer::DISCLAIMER;
 
-use crate::format::{print_json, Format};
+use crate::format::{outln, print_json, Format};
 use crate::progress::Bar;
 
 /// Compare the model with trial results it was not calibrated to.
@@ -34,7 +34,7 @@ pub fn run(args: ValidateArgs) -> AppResult<()> {
     if format == Format::Json {
         return print_json(&v);
     }
-    println!(
+    outln!(
         "{:<34} {:>10} {:>18} {:>10}  verdict",
         "trial result", "reported", "95% CI", "simulated"
     );
@@ -48,11 +48,11 @@ pub fn run(args: ValidateArgs) -> AppResult<()> {
             (None, true) => "near (no CI reported)",
             (None, false) => "MISS (no CI reported)",
         };
-        println!(
+        outln!(
             "{:<34} {:>10.3} {:>18} {:>10.3}  {verdict}",
             r.name, r.reported, ci, r.simulated
         );
     }
-    println!("\nSources: data/validation/trials.toml. Nothing here was used to fit the model.\n{DISCLAIMER}");
+    outln!("\nSources: data/validation/trials.toml. Nothing here was used to fit the model.\n{DISCLAIMER}");
     Ok(())
 }
