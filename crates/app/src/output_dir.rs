@@ -6,7 +6,8 @@
 //! refusal costs nothing and a failed or cancelled run creates nothing), then opens an
 //! [`OutputDir`] to write:
 //! - it takes an advisory lock on `<out>/.k2bone.lock` (released by the kernel when the process
-//!   ends, even on SIGKILL); a second run on the same directory is refused at once;
+//!   ends, even on SIGKILL); a second run on the same directory waits for it (up to a minute,
+//!   then gives up), so two runs never interleave their files;
 //! - it refuses, without `force`, when one of the run's main files is already there;
 //! - writers write into a staging folder inside `<out>` (same file system), and
 //!   [`OutputDir::commit`] moves each finished file into place with `rename`, which is atomic on
@@ -23,6 +24,7 @@
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use crate::{AppError, AppResult};
 
@@ -30,6 +32,9 @@ use crate::{AppError, AppResult};
 pub const LOCK_FILE: &str = ".k2bone.lock";
 /// Prefix of the staging folders inside an output directory.
 const STAGING_PREFIX: &str = ".k2bone-staging-";
+/// How long a run waits for another run's writing to finish. Writing takes seconds (the
+/// simulation runs before the lock is taken), so runs on one directory queue up.
+const LOCK_WAIT: Duration = Duration::from_secs(60);
 /// Moved into place last: it describes the other files.
 const LAST: &str = "summary.json";
 
@@ -69,6 +74,15 @@ impl OutputDir {
     /// Creates `target` if needed, locks it for this run, and refuses (without `force`) when one
     /// of `main_files` (paths relative to `target`) is already there.
     pub fn create(target: &Path, force: bool, main_files: &[&str]) -> AppResult<OutputDir> {
+        OutputDir::create_waiting(target, force, main_files, LOCK_WAIT)
+    }
+
+    fn create_waiting(
+        target: &Path,
+        force: bool,
+        main_files: &[&str],
+        wait: Duration,
+    ) -> AppResult<OutputDir> {
         std::fs::create_dir_all(target)
             .map_err(|e| AppError::failed(format!("cannot create {}: {e}", target.display())))?;
         let lock_path = target.join(LOCK_FILE);
@@ -79,20 +93,27 @@ impl OutputDir {
             .write(true)
             .open(&lock_path)
             .map_err(|e| AppError::failed(format!("cannot open {}: {e}", lock_path.display())))?;
-        match lock.try_lock() {
-            Ok(()) => {}
-            Err(TryLockError::WouldBlock) => {
-                return Err(AppError::failed(format!(
-                    "another k2bone run is writing to {} (it holds {}); wait for it to finish or choose another --out",
-                    target.display(),
-                    lock_path.display()
-                )))
-            }
-            Err(TryLockError::Error(e)) => {
-                return Err(AppError::failed(format!(
-                    "cannot lock {}: {e}",
-                    lock_path.display()
-                )))
+        let start = Instant::now();
+        loop {
+            match lock.try_lock() {
+                Ok(()) => break,
+                Err(TryLockError::WouldBlock) if start.elapsed() < wait => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(TryLockError::WouldBlock) => {
+                    return Err(AppError::failed(format!(
+                        "another k2bone run has been writing to {} for over {} s (it holds {}); wait for it to finish or choose another --out",
+                        target.display(),
+                        wait.as_secs(),
+                        lock_path.display()
+                    )))
+                }
+                Err(TryLockError::Error(e)) => {
+                    return Err(AppError::failed(format!(
+                        "cannot lock {}: {e}",
+                        lock_path.display()
+                    )))
+                }
             }
         }
         remove_stale_staging(target);
@@ -329,10 +350,11 @@ mod tests {
     }
 
     #[test]
-    fn a_second_run_on_a_locked_directory_is_refused() {
+    fn a_second_run_on_a_locked_directory_waits_then_gives_up() {
         let t = tempfile::tempdir().unwrap();
         let first = OutputDir::create(t.path(), false, &[]).unwrap();
-        let e = OutputDir::create(t.path(), false, &[]).unwrap_err();
+        let wait = Duration::from_millis(100);
+        let e = OutputDir::create_waiting(t.path(), false, &[], wait).unwrap_err();
         assert!(e.message.contains("another k2bone run"), "{e}");
         drop(first);
         OutputDir::create(t.path(), false, &[]).unwrap();

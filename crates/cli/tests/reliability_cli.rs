@@ -221,3 +221,85 @@ fn concurrent_first_runs_on_one_fresh_data_dir_all_succeed() {
         }
     }
 }
+
+/// Four `simulate` runs into one `--out`, each with its own dosing table (issue 15: two runs
+/// interleaved rows, 67–82 fields in a 54-column CSV). Without `--force` exactly one run writes
+/// and the others are refused as overwriting it; with `--force` all succeed, one after the
+/// other, and the files left are one run's: every CSV row has the header's field count, the row
+/// count is the run's, and `summary.json` counts the doses of the table whose amounts the
+/// timeseries shows. No staging folder is left.
+#[test]
+fn concurrent_runs_into_one_out_never_interleave_or_clobber() {
+    const KIDS: usize = 4;
+    for (round, force) in [false, false, true, true].into_iter().enumerate() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("shared");
+        let kids: Vec<_> = (0..KIDS)
+            .map(|i| {
+                // Run i has i + 1 doses of calcium.
+                let mut table = String::from("time_h,drug,amount,unit\n");
+                for d in 0..=i {
+                    table += &format!("{},calcium,500,mg\n", d * 24);
+                }
+                let doses = write(t.path(), &format!("d{i}.csv"), &table);
+                let mut c = Command::new(env!("CARGO_BIN_EXE_k2bone"));
+                c.args(["simulate", "--doses", &doses, "--days", "20", "--no-plots", "-q"])
+                    .arg("--out")
+                    .arg(&out)
+                    .env("K2BONE_DATA", t.path().join("data"))
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::piped());
+                if force {
+                    c.arg("--force");
+                }
+                c.spawn().unwrap()
+            })
+            .collect();
+        let mut ok = 0;
+        for k in kids {
+            let o = k.wait_with_output().unwrap();
+            let err = String::from_utf8_lossy(&o.stderr).into_owned();
+            match o.status.code() {
+                Some(0) => ok += 1,
+                Some(2) if !force && err.contains("earlier outputs") => {}
+                other => panic!("round {round}: exit {other:?}: {err}"),
+            }
+        }
+        assert_eq!(ok, if force { KIDS } else { 1 }, "round {round}");
+        let csv = std::fs::read_to_string(out.join("timeseries.csv")).unwrap();
+        let fields: Vec<usize> = csv.lines().map(|l| l.split(',').count()).collect();
+        assert!(fields.iter().all(|&n| n == fields[0]), "round {round}: rows of {fields:?} fields");
+        assert_eq!(fields.len(), 1 + 20 + 1, "round {round}: header + 21 daily rows");
+        let summary: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap())
+                .unwrap();
+        let doses = summary["scenario"]["doses"].as_u64().unwrap() as usize;
+        assert!((1..=KIDS).contains(&doses), "round {round}: {summary}");
+        // The timeseries is the summary's run: its last row holds the summary's end values.
+        let head: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+        let last: Vec<f64> = csv
+            .lines()
+            .last()
+            .unwrap()
+            .split(',')
+            .map(|v| v.parse().unwrap())
+            .collect();
+        for key in ["BMDls", "BMDfn"] {
+            let col = head.iter().position(|h| *h == key).unwrap();
+            let end = summary["end"][key]["value"].as_f64().unwrap();
+            assert!(
+                (last[col] - end).abs() <= 1e-9 * end.abs(),
+                "round {round}: {key} {} in the CSV, {end} in the summary",
+                last[col]
+            );
+        }
+        let names: Vec<String> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(
+            !names.iter().any(|n| n.starts_with(".k2bone-staging")),
+            "round {round}: {names:?}"
+        );
+    }
+}
