@@ -504,6 +504,15 @@ pub(crate) fn build(
 }
 
 impl DietLog {
+    /// Each day label's position in [`DietLog::days`] (a hash map: logs may have 100,000s of days).
+    pub fn day_order(&self) -> HashMap<&str, usize> {
+        self.days
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.as_str(), i))
+            .collect()
+    }
+
     /// The intake of each day, in day order (one pass over the entries: linear in the log).
     pub fn daily(&self, db: &FoodDb) -> Vec<DayIntake> {
         let mut out: Vec<DayIntake> = self
@@ -517,12 +526,7 @@ impl DietLog {
                 contributions: Vec::new(),
             })
             .collect();
-        let index: HashMap<&str, usize> = self
-            .days
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (d.as_str(), i))
-            .collect();
+        let index = self.day_order();
         for e in &self.entries {
             let (Some(&i), Some(food)) = (index.get(e.day.as_str()), db.by_id(e.food_id)) else {
                 continue; // a log read against another database: nothing to add

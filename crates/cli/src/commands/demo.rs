@@ -1,13 +1,16 @@
 //! `k2bone demo`: runs the built-in demo scenario (MK-7 180 µg/d for 3 years, with and without
 //! D3 + calcium) and writes the full set of outputs, then says where the report is.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use k2bone_app::{AppResult, Cancel};
 
 use crate::format::outln;
 use crate::progress::Bar;
+
+/// The demo's own output folder.
+const DEFAULT_OUT: &str = "k2bone-demo";
 
 /// Run the built-in demo and write its report, plots and data.
 #[derive(Debug, Args)]
@@ -16,9 +19,9 @@ use crate::progress::Bar;
   k2bone demo --out /tmp/k2bone-demo")]
 pub struct DemoArgs {
     /// Output directory (created if needed).
-    #[arg(long, default_value = "k2bone-demo")]
+    #[arg(long, default_value = DEFAULT_OUT)]
     out: PathBuf,
-    /// Replace the outputs of an earlier demo in --out.
+    /// Replace earlier outputs in --out (an earlier demo in the default k2bone-demo is always replaced).
     #[arg(long)]
     force: bool,
     /// Print only where the report is.
@@ -27,9 +30,11 @@ pub struct DemoArgs {
 }
 
 pub fn run(args: DemoArgs) -> AppResult<()> {
+    // The default folder is the demo's own: re-running the README's quick start replaces it.
+    let force = args.force || args.out == Path::new(DEFAULT_OUT);
     let output = k2bone_app::demo(
         args.out.clone(),
-        args.force,
+        force,
         &Bar::new(args.quiet),
         &Cancel::new(),
     )?;
