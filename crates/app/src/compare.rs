@@ -94,7 +94,8 @@ pub fn compare(
     for plan in &plans {
         let result = study::run(plan, progress, cancel)?;
         if let Some(dir) = &req.out {
-            let out = OutputDir::create(&dir.join(&plan.name), req.force, &crate::STUDY_MAIN_FILES)?;
+            let out =
+                OutputDir::create(&dir.join(&plan.name), req.force, &crate::STUDY_MAIN_FILES)?;
             let staged = study::write_outputs(plan, &result, out.staging(), true)
                 .context(format!("writing {}", plan.name))?;
             out.commit(staged)?;

@@ -14,8 +14,8 @@ use k2bone_diet::{link, Intake};
 use k2bone_report::disclaimer::DISCLAIMER;
 use k2bone_units::Vitamer;
 
-use crate::output_dir::write_file;
 use crate::foods::Foods;
+use crate::output_dir::write_file;
 use crate::{AppError, AppResult};
 
 /// What the safety rules need to know about the person.

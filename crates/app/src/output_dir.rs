@@ -119,9 +119,8 @@ impl OutputDir {
         remove_stale_staging(target);
         OutputDir::check(target, force, main_files)?;
         let staging = target.join(format!("{STAGING_PREFIX}{}", std::process::id()));
-        std::fs::create_dir(&staging).map_err(|e| {
-            AppError::failed(format!("cannot create {}: {e}", staging.display()))
-        })?;
+        std::fs::create_dir(&staging)
+            .map_err(|e| AppError::failed(format!("cannot create {}: {e}", staging.display())))?;
         Ok(OutputDir {
             target: target.to_path_buf(),
             staging,
@@ -323,11 +322,17 @@ mod tests {
         let b = staged(&out, "b.csv", "new");
         assert!(out.commit(vec![a, b]).is_err());
         assert!(!t.path().join("a.csv").exists());
-        assert_eq!(std::fs::read_to_string(t.path().join("b.csv")).unwrap(), "old");
+        assert_eq!(
+            std::fs::read_to_string(t.path().join("b.csv")).unwrap(),
+            "old"
+        );
         let out = OutputDir::create(t.path(), true, &["summary.json"]).unwrap();
         let b = staged(&out, "b.csv", "new");
         out.commit(vec![b]).unwrap();
-        assert_eq!(std::fs::read_to_string(t.path().join("b.csv")).unwrap(), "new");
+        assert_eq!(
+            std::fs::read_to_string(t.path().join("b.csv")).unwrap(),
+            "new"
+        );
     }
 
     #[cfg(unix)]

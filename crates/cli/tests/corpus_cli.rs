@@ -335,7 +335,9 @@ fn library_corpora(work: &Path, data: &Path) -> (usize, Vec<String>) {
         std::fs::write(&file, raw).unwrap();
         let mut cmd = bin();
         if name.starts_with("log-") {
-            cmd.env("K2BONE_DATA", data).args(["diet", "report"]).arg(&file);
+            cmd.env("K2BONE_DATA", data)
+                .args(["diet", "report"])
+                .arg(&file);
             check(format!("diet/{name}"), &mut cmd, &expect);
         } else {
             let d = if expect[0] == "ok" {
@@ -353,7 +355,8 @@ fn library_corpora(work: &Path, data: &Path) -> (usize, Vec<String>) {
         let (expect, _, _) = split(&std::fs::read_to_string(&path).unwrap());
         let out = work.join(format!("cal-{name}"));
         let mut cmd = bin();
-        cmd.env("K2BONE_DATA", data).args(["calibrate", "--check", "--targets"]);
+        cmd.env("K2BONE_DATA", data)
+            .args(["calibrate", "--check", "--targets"]);
         cmd.arg(&path).arg("--out").arg(&out);
         check(format!("calibrate/{name}"), &mut cmd, &expect);
         if out.exists() {
@@ -367,7 +370,9 @@ fn library_corpora(work: &Path, data: &Path) -> (usize, Vec<String>) {
         let file = work.join(&name);
         std::fs::write(&file, body).unwrap();
         let mut cmd = bin();
-        cmd.env("K2BONE_DATA", data).args(["evidence", "import"]).arg(&file);
+        cmd.env("K2BONE_DATA", data)
+            .args(["evidence", "import"])
+            .arg(&file);
         check(format!("trials/{name}"), &mut cmd, &expect);
         if expect[0] == "ok" {
             let mut cmd = bin();
@@ -384,7 +389,10 @@ fn library_corpora(work: &Path, data: &Path) -> (usize, Vec<String>) {
 fn every_reproducer_gives_its_expected_outcome_through_the_binary() {
     let work = tempfile::tempdir().unwrap();
     let data = work.path().join("data");
-    let cli = sorted_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus"), "toml");
+    let cli = sorted_files(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus"),
+        "toml",
+    );
     let mut problems: Vec<String> = cli.iter().flat_map(|p| cli_case(p, &data)).collect();
     let (runs, more) = library_corpora(work.path(), &data);
     problems.extend(more);

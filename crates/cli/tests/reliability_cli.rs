@@ -243,12 +243,20 @@ fn concurrent_runs_into_one_out_never_interleave_or_clobber() {
                 }
                 let doses = write(t.path(), &format!("d{i}.csv"), &table);
                 let mut c = Command::new(env!("CARGO_BIN_EXE_k2bone"));
-                c.args(["simulate", "--doses", &doses, "--days", "20", "--no-plots", "-q"])
-                    .arg("--out")
-                    .arg(&out)
-                    .env("K2BONE_DATA", t.path().join("data"))
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::piped());
+                c.args([
+                    "simulate",
+                    "--doses",
+                    &doses,
+                    "--days",
+                    "20",
+                    "--no-plots",
+                    "-q",
+                ])
+                .arg("--out")
+                .arg(&out)
+                .env("K2BONE_DATA", t.path().join("data"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped());
                 if force {
                     c.arg("--force");
                 }
@@ -268,8 +276,15 @@ fn concurrent_runs_into_one_out_never_interleave_or_clobber() {
         assert_eq!(ok, if force { KIDS } else { 1 }, "round {round}");
         let csv = std::fs::read_to_string(out.join("timeseries.csv")).unwrap();
         let fields: Vec<usize> = csv.lines().map(|l| l.split(',').count()).collect();
-        assert!(fields.iter().all(|&n| n == fields[0]), "round {round}: rows of {fields:?} fields");
-        assert_eq!(fields.len(), 1 + 20 + 1, "round {round}: header + 21 daily rows");
+        assert!(
+            fields.iter().all(|&n| n == fields[0]),
+            "round {round}: rows of {fields:?} fields"
+        );
+        assert_eq!(
+            fields.len(),
+            1 + 20 + 1,
+            "round {round}: header + 21 daily rows"
+        );
         let summary: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap())
                 .unwrap();

@@ -125,9 +125,8 @@ impl Store {
         // the switch takes an exclusive lock, and SQLite answers BUSY at once (without the busy
         // handler, to avoid a deadlock) when this connection already holds its shared lock while
         // another one switches: so retry until the busy timeout.
-        let mode: String = retry_while_busy(|| {
-            conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-        })?;
+        let mode: String =
+            retry_while_busy(|| conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)))?;
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(StoreError::Open {
                 path,
@@ -213,7 +212,8 @@ fn retry_while_busy<T>(mut f: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::
     loop {
         match f() {
             Err(rusqlite::Error::SqliteFailure(e, _))
-                if e.code == rusqlite::ErrorCode::DatabaseBusy && start.elapsed() < BUSY_TIMEOUT =>
+                if e.code == rusqlite::ErrorCode::DatabaseBusy
+                    && start.elapsed() < BUSY_TIMEOUT =>
             {
                 std::thread::sleep(Duration::from_millis(5));
             }

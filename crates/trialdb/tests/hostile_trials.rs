@@ -7,8 +7,8 @@
 
 use std::path::Path;
 
-use k2bone_trialdb::trial_db::{count, delete_imported, import_csv, open_trials};
 use k2bone_store::Store;
+use k2bone_trialdb::trial_db::{count, delete_imported, import_csv, open_trials};
 
 #[test]
 fn every_trial_import_gives_its_expected_outcome() {

@@ -47,7 +47,10 @@ pub struct Printable<'a>(pub &'a dyn std::fmt::Display);
 impl std::fmt::Display for Printable<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let text = self.0.to_string();
-        if !text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        if !text
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
+        {
             return f.write_str(&text);
         }
         for line in text.split_inclusive('\n') {

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 use k2bone_app::foods::Foods;
-use k2bone_app::AppResult;
 use k2bone_app::printable;
+use k2bone_app::AppResult;
 
 use crate::format::{csv_field, outln, print_json, print_report, Csv, Format};
 

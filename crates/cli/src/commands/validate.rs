@@ -36,7 +36,10 @@ pub fn run(args: ValidateArgs) -> AppResult<()> {
     }
     outln!(
         "{:<34} {:>10} {:>18} {:>10}  verdict",
-        "trial result", "reported", "95% CI", "simulated"
+        "trial result",
+        "reported",
+        "95% CI",
+        "simulated"
     );
     for r in &v.validation {
         let ci = r
@@ -50,7 +53,10 @@ pub fn run(args: ValidateArgs) -> AppResult<()> {
         };
         outln!(
             "{:<34} {:>10.3} {:>18} {:>10.3}  {verdict}",
-            r.name, r.reported, ci, r.simulated
+            r.name,
+            r.reported,
+            ci,
+            r.simulated
         );
     }
     outln!("\nSources: data/validation/trials.toml. Nothing here was used to fit the model.\n{DISCLAIMER}");
