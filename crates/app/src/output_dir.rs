@@ -22,7 +22,7 @@
 //! A single output file (a new scenario, diet dose events) goes through [`write_file`]: the same
 //! checks and a temporary file renamed into place.
 
-use std::fs::{File, OpenOptions, TryLockError};
+use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -95,12 +95,12 @@ impl OutputDir {
             .map_err(|e| AppError::failed(format!("cannot open {}: {e}", lock_path.display())))?;
         let start = Instant::now();
         loop {
-            match lock.try_lock() {
-                Ok(()) => break,
-                Err(TryLockError::WouldBlock) if start.elapsed() < wait => {
+            match try_lock(&lock) {
+                Ok(true) => break,
+                Ok(false) if start.elapsed() < wait => {
                     std::thread::sleep(Duration::from_millis(20));
                 }
-                Err(TryLockError::WouldBlock) => {
+                Ok(false) => {
                     return Err(AppError::failed(format!(
                         "another k2bone run has been writing to {} for over {} s (it holds {}); wait for it to finish or choose another --out",
                         target.display(),
@@ -108,7 +108,7 @@ impl OutputDir {
                         lock_path.display()
                     )))
                 }
-                Err(TryLockError::Error(e)) => {
+                Err(e) => {
                     return Err(AppError::failed(format!(
                         "cannot lock {}: {e}",
                         lock_path.display()
@@ -224,6 +224,25 @@ pub fn write_file(path: &Path, contents: impl AsRef<[u8]>, force: bool) -> AppRe
         let _ = std::fs::remove_file(&tmp);
         AppError::failed(format!("cannot write {}: {e}", path.display()))
     })
+}
+
+/// Takes the exclusive advisory lock on `file` without waiting: `Ok(false)` when another run
+/// holds it. (`File::try_lock` would do from Rust 1.89; the workspace supports 1.85.)
+#[cfg(unix)]
+fn try_lock(file: &File) -> std::io::Result<bool> {
+    use rustix::fs::{flock, FlockOperation};
+    match flock(file, FlockOperation::NonBlockingLockExclusive) {
+        Ok(()) => Ok(true),
+        Err(e) if e == rustix::io::Errno::WOULDBLOCK => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Without advisory locks, runs on one directory are not kept apart (each file is still
+/// written whole and renamed into place).
+#[cfg(not(unix))]
+fn try_lock(_file: &File) -> std::io::Result<bool> {
+    Ok(true)
 }
 
 /// Refuses a symbolic link where k2bone is about to write.
@@ -354,6 +373,7 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&outside).unwrap(), "keep");
     }
 
+    #[cfg(unix)]
     #[test]
     fn a_second_run_on_a_locked_directory_waits_then_gives_up() {
         let t = tempfile::tempdir().unwrap();
