@@ -12,7 +12,8 @@ use k2bone_calibration::{evaluate, fit_group, Evaluation, TargetFile, MIN_IMPROV
 use k2bone_physiology::bone_response::{BoneParamFile, BONE_PARAM_NAMES};
 use k2bone_physiology::{CalciumBoneModel, KParamFile};
 
-use crate::error::{create_dir, read_input, write_output};
+use crate::error::{read_input, write_output};
+use crate::output_dir::OutputDir;
 use crate::validate::target_files;
 use crate::{AppResult, Cancel, Progress};
 
@@ -25,12 +26,15 @@ pub struct CalibrateRequest {
     pub params: Option<PathBuf>,
     /// Output directory for vitamin-k-params.toml and calibration-report.md.
     pub out: PathBuf,
-    /// Only evaluate the targets with the starting parameters; fit nothing.
+    /// Only evaluate the targets with the starting parameters; fit nothing, write nothing.
     pub check_only: bool,
     /// Iterations of the bone response's sampler instead of the file's `[bone_fit]` value (a
     /// quick look; the shipped posterior used the file's value).
     #[serde(default)]
     pub bone_iterations: Option<usize>,
+    /// Replace an earlier fit in `out`.
+    #[serde(default)]
+    pub force: bool,
 }
 
 /// The outcome of a calibration.
@@ -333,6 +337,14 @@ pub fn calibrate(
         None => KParamFile::shipped(),
     };
     let all = target_files(&req.targets, &[])?;
+    let mut files = vec!["vitamin-k-params.toml", "calibration-report.md"];
+    if !all.bone_targets.is_empty() {
+        files.extend(["bone-response-params.toml", "bone-posterior.csv"]);
+    }
+    // A check writes nothing; a fit refuses to replace an earlier fit up front.
+    if !req.check_only {
+        OutputDir::check(&req.out, req.force, &files)?;
+    }
     let core = CalciumBoneModel::default();
     let mut k = file.params.clone();
     let mut groups = Vec::new();
@@ -373,10 +385,13 @@ pub fn calibrate(
         bone: bone.as_ref().map(|(b, _)| b.clone()),
         written: Vec::new(),
     };
-    create_dir(&req.out)?;
-    let params_path = req.out.join("vitamin-k-params.toml");
+    if req.check_only {
+        return Ok(result);
+    }
+    let out = OutputDir::create(&req.out, req.force, &files)?;
+    let params_path = out.staging().join("vitamin-k-params.toml");
     write_output(&params_path, file.to_toml_string(&k))?;
-    result.written.push(params_path);
+    let mut staged = vec![params_path];
     if let Some((b, Some(posterior))) = &bone {
         let shipped = BoneParamFile::shipped();
         let sampled: Vec<&str> = b.parameters.iter().map(|p| p.name.as_str()).collect();
@@ -384,13 +399,13 @@ pub fn calibrate(
             "posterior median of the MCMC on the calibration targets ({} iterations; draws: bone-posterior.csv)",
             b.iterations
         );
-        let path = req.out.join("bone-response-params.toml");
+        let path = out.staging().join("bone-response-params.toml");
         write_output(
             &path,
             shipped.to_toml_string(&posterior.median(), &sampled, &source),
         )?;
-        result.written.push(path);
-        let path = req.out.join("bone-posterior.csv");
+        staged.push(path);
+        let path = out.staging().join("bone-posterior.csv");
         write_output(
             &path,
             posterior.to_csv(&format!(
@@ -399,10 +414,11 @@ pub fn calibrate(
                 b.iterations
             )),
         )?;
-        result.written.push(path);
+        staged.push(path);
     }
-    let report_path = req.out.join("calibration-report.md");
+    let report_path = out.staging().join("calibration-report.md");
     write_output(&report_path, result.report())?;
-    result.written.push(report_path);
+    staged.push(report_path);
+    result.written = out.commit(staged)?;
     Ok(result)
 }

@@ -10,6 +10,7 @@ use k2bone_report::disclaimer::DISCLAIMER;
 use k2bone_results::{unit_of, END_KEYS};
 
 use crate::error::Context;
+use crate::output_dir::OutputDir;
 use crate::study::{self, ScenarioSource};
 use crate::{AppError, AppResult, Cancel, Progress};
 
@@ -22,6 +23,9 @@ pub struct CompareRequest {
     pub keys: Vec<String>,
     /// Also write each scenario's outputs under `out/<name>/`.
     pub out: Option<PathBuf>,
+    /// Replace earlier outputs there.
+    #[serde(default)]
+    pub force: bool,
 }
 
 /// The comparison (`k2bone compare --format json`).
@@ -80,13 +84,21 @@ pub fn compare(
         .iter()
         .map(study::load)
         .collect::<AppResult<Vec<_>>>()?;
+    if let Some(dir) = &req.out {
+        for plan in &plans {
+            OutputDir::check(&dir.join(&plan.name), req.force, &crate::STUDY_MAIN_FILES)?;
+        }
+    }
     let several = plans.len() > 1;
     let mut columns: Vec<(String, Vec<f64>)> = Vec::new();
     for plan in &plans {
         let result = study::run(plan, progress, cancel)?;
         if let Some(dir) = &req.out {
-            study::write_outputs(plan, &result, &dir.join(&plan.name), true)
+            let out =
+                OutputDir::create(&dir.join(&plan.name), req.force, &crate::STUDY_MAIN_FILES)?;
+            let staged = study::write_outputs(plan, &result, out.staging(), true)
                 .context(format!("writing {}", plan.name))?;
+            out.commit(staged)?;
         }
         for s in &result.summaries {
             let label = if several {

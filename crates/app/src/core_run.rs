@@ -11,11 +11,12 @@ use k2bone_physiology::CalciumBoneModel;
 use k2bone_report::disclaimer::DISCLAIMER;
 use k2bone_results::core_summary::{summarize_core, CoreRun};
 use k2bone_results::CoreSummary;
-use k2bone_sim::{grid, parse_dose_table, Simulator};
+use k2bone_sim::{grid, parse_dose_table, parse_dose_table_until, Simulator};
 use k2bone_units::{DAYS_PER_YEAR, HOURS_PER_DAY};
 
 use crate::builtins::{self, Builtin};
-use crate::error::{create_dir, read_input, write_output, Context};
+use crate::error::{read_input, write_output, Context};
+use crate::output_dir::OutputDir;
 use crate::{AppError, AppResult, Cancel, Progress};
 
 /// Longest simulation accepted, in years.
@@ -59,6 +60,9 @@ pub struct CoreRequest {
     pub atol: f64,
     pub out: PathBuf,
     pub plots: bool,
+    /// Replace earlier outputs in `out`.
+    #[serde(default)]
+    pub force: bool,
 }
 
 /// A finished core run.
@@ -103,25 +107,51 @@ pub fn simulate_core(
             }
         },
     };
-    let doses = if doses_csv.trim().is_empty() {
-        vec![]
-    } else {
-        parse_dose_table(&doses_csv, &origin, &model)?
-    };
-    let duration_h = match req.duration.map(Duration::hours) {
+    let max_h = MAX_YEARS * DAYS_PER_YEAR * HOURS_PER_DAY;
+    let given_h = match req.duration.map(Duration::hours) {
         Some((flag, v, h)) => {
-            if !(h.is_finite() && h > 0.0 && h <= MAX_YEARS * DAYS_PER_YEAR * HOURS_PER_DAY) {
+            if !(h.is_finite() && h > 0.0 && h <= max_h) {
                 return Err(AppError::bad_input(format!(
                     "{flag} {v} is out of range (accepted: > 0 and at most {MAX_YEARS} years)"
                 )));
             }
+            Some(h)
+        }
+        None => None,
+    };
+    let doses = if doses_csv.trim().is_empty() {
+        if req.doses.is_some() {
+            return Err(AppError::bad_input(format!(
+                "{origin}: the dosing table is empty (a header time_h,drug,amount,unit and at least one dose); \
+                 for a run without doses use --builtin baseline"
+            )));
+        }
+        vec![]
+    } else {
+        match given_h {
+            // With a duration, a dose the run would never give is refused with its line.
+            Some(h) => parse_dose_table_until(&doses_csv, &origin, &model, h)?,
+            None => parse_dose_table(&doses_csv, &origin, &model)?,
+        }
+    };
+    let duration_h = match given_h {
+        Some(h) => h,
+        None => {
+            let h = default_h.unwrap_or_else(|| {
+                // Doses are sorted by time.
+                doses.last().map_or(DAYS_PER_YEAR * HOURS_PER_DAY, |d| {
+                    (d.time_h + 28.0 * HOURS_PER_DAY).max(HOURS_PER_DAY)
+                })
+            });
+            if !(h.is_finite() && h <= max_h) {
+                return Err(AppError::bad_input(format!(
+                    "{origin}: the last dose is at {:.0} h, so the run (28 days past it) would be longer than \
+                     the accepted {MAX_YEARS} years; move the doses or give --days/--years",
+                    h - 28.0 * HOURS_PER_DAY
+                )));
+            }
             h
         }
-        None => default_h.unwrap_or_else(|| {
-            doses.last().map_or(DAYS_PER_YEAR * HOURS_PER_DAY, |d| {
-                (d.time_h + 28.0 * HOURS_PER_DAY).max(HOURS_PER_DAY)
-            })
-        }),
     };
     let every_h = req
         .every_hours
@@ -147,6 +177,9 @@ pub fn simulate_core(
             )));
         }
     }
+    // Checked before the run, so a refusal costs nothing.
+    const MAIN_FILES: [&str; 2] = ["summary.json", "timeseries.csv"];
+    OutputDir::check(&req.out, req.force, &MAIN_FILES)?;
     let sim = Simulator {
         rtol: req.rtol,
         atol: req.atol,
@@ -172,8 +205,8 @@ pub fn simulate_core(
         .context(format!("simulating `{label}`"))?;
     let seconds = started.elapsed().as_secs_f64();
 
-    let out = &req.out;
-    create_dir(out)?;
+    let dir = OutputDir::create(&req.out, req.force, &MAIN_FILES)?;
+    let out = dir.staging();
     let csv_path = out.join("timeseries.csv");
     let file = std::fs::File::create(&csv_path)
         .map_err(|e| AppError::failed(format!("cannot write {}: {e}", csv_path.display())))?;
@@ -211,6 +244,11 @@ pub fn simulate_core(
             written.push(path.display().to_string());
         }
     }
+    let written = dir
+        .commit(written.into_iter().map(PathBuf::from).collect())?
+        .into_iter()
+        .map(|p| p.display().to_string())
+        .collect();
     Ok(CoreOutput {
         summary,
         written,

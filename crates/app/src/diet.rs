@@ -14,8 +14,8 @@ use k2bone_diet::{link, Intake};
 use k2bone_report::disclaimer::DISCLAIMER;
 use k2bone_units::Vitamer;
 
-use crate::error::write_output;
 use crate::foods::Foods;
+use crate::output_dir::write_file;
 use crate::{AppError, AppResult};
 
 /// What the safety rules need to know about the person.
@@ -56,6 +56,9 @@ pub struct DietReportRequest {
     pub skip_unknown: bool,
     /// Also write the intake as dose events for the simulation.
     pub dose_events: Option<PathBuf>,
+    /// Replace an existing `dose_events` file.
+    #[serde(default)]
+    pub force: bool,
 }
 
 /// The report of a diet log (`diet report --format json`).
@@ -72,7 +75,7 @@ pub fn diet_report(foods: &Foods, req: &DietReportRequest) -> AppResult<DietLogR
     let log = read_log(&foods.db, &req.log, req.skip_unknown)?;
     let report = build(&foods.db, &log, &person);
     if let Some(path) = &req.dose_events {
-        write_events(path, &link::from_log(&foods.db, &log))?;
+        write_events(path, &link::from_log(&foods.db, &log), req.force)?;
     }
     Ok(DietLogReport {
         report,
@@ -167,7 +170,7 @@ fn plan_flags(plan: &FoodPlan, person: &Person) -> Vec<SafetyFlag> {
     check(person, &log, &[day])
 }
 
-fn write_events(path: &Path, s: &link::IntakeSchedule) -> AppResult<()> {
+fn write_events(path: &Path, s: &link::IntakeSchedule, force: bool) -> AppResult<()> {
     let mut out = String::from("time_h,vitamer,amount_ug,bioavailability,bioavailable_ug\n");
     for e in &s.events {
         out += &format!(
@@ -180,5 +183,5 @@ fn write_events(path: &Path, s: &link::IntakeSchedule) -> AppResult<()> {
         );
     }
     out += &format!("# {}\n", s.basis);
-    write_output(path, out)
+    write_file(path, out, force)
 }

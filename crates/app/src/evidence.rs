@@ -70,6 +70,35 @@ impl TrialDb {
             database: self.store.path().to_path_buf(),
         })
     }
+
+    /// Deletes imported rows of a study (all, or one outcome and/or time point); shipped rows
+    /// are never deleted (`evidence delete`).
+    pub fn delete(
+        &mut self,
+        study_id: &str,
+        outcome: Option<&str>,
+        timepoint_months: Option<f64>,
+    ) -> AppResult<Deleted> {
+        let rows = k2bone_trialdb::trial_db::delete_imported(
+            self.store.conn_mut(),
+            study_id,
+            outcome,
+            timepoint_months,
+        )?;
+        Ok(Deleted {
+            rows,
+            study_id: study_id.to_string(),
+            database: self.store.path().to_path_buf(),
+        })
+    }
+}
+
+/// Imported rows deleted (`evidence delete --format json`).
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct Deleted {
+    pub rows: usize,
+    pub study_id: String,
+    pub database: PathBuf,
 }
 
 /// Trial rows (`evidence list --format json`).

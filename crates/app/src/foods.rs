@@ -93,6 +93,16 @@ impl Foods {
             database: self.store.path().to_path_buf(),
         })
     }
+
+    /// Removes a food the user added, by id or name (`foods remove`); shipped foods are refused.
+    pub fn remove(&mut self, reference: &str) -> AppResult<AddedFood> {
+        let food = k2bone_diet::import::remove_user_food(&mut self.store, &self.db, reference)?;
+        self.db = FoodDb::load(self.store.conn())?;
+        Ok(AddedFood {
+            id: food.id,
+            name: food.name,
+        })
+    }
 }
 
 /// µg per 100 g of every nutrient key (`null` = not measured) and `total_k2`.

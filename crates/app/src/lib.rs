@@ -41,6 +41,7 @@ mod error;
 pub mod evidence;
 pub mod foods;
 pub mod meta;
+pub mod output_dir;
 mod plots;
 mod progress;
 pub mod scenario_files;
@@ -54,9 +55,13 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 pub use error::{read_input, AppError, AppResult, Context, ErrorKind};
+/// Text read from a database, made safe to print on a terminal (control characters escaped).
+pub use k2bone_store::printable;
 pub use plots::{measure_name, model_label, model_title};
 pub use progress::{Cancel, Progress, Silent};
 pub use study::ScenarioSource;
+
+use output_dir::OutputDir;
 
 /// The built-in demo scenario (MK-7 180 µg/d for 3 years, with and without D3 + calcium).
 pub const DEMO: &str = "mk7-180-3y";
@@ -71,6 +76,9 @@ pub struct StudyRequest {
     pub plots: bool,
     /// Override the scenario's output interval, h.
     pub output_every_h: Option<f64>,
+    /// Replace earlier outputs in `out` (otherwise a run that would replace one is refused).
+    #[serde(default)]
+    pub force: bool,
 }
 
 /// A finished study: its `summary.json` document and the files written.
@@ -91,8 +99,12 @@ pub fn simulate_study(
     if let Some(h) = req.output_every_h {
         plan = plan.with_output_every(h)?;
     }
+    // Checked before the run, so a refusal costs nothing.
+    OutputDir::check(&req.out, req.force, &STUDY_MAIN_FILES)?;
     let result = study::run(&plan, progress, cancel)?;
-    let written = study::write_outputs(&plan, &result, &req.out, req.plots)?;
+    let out = OutputDir::create(&req.out, req.force, &STUDY_MAIN_FILES)?;
+    let staged = study::write_outputs(&plan, &result, out.staging(), req.plots)?;
+    let written = out.commit(staged)?;
     Ok(StudyOutput {
         summary: study::summary(&plan, &result),
         written,
@@ -100,14 +112,23 @@ pub fn simulate_study(
     })
 }
 
-/// Runs the built-in demo with every output, into `out`.
-pub fn demo(out: PathBuf, progress: &dyn Progress, cancel: &Cancel) -> AppResult<StudyOutput> {
+/// The files of a study run that mark earlier outputs in its directory.
+pub(crate) const STUDY_MAIN_FILES: [&str; 2] = ["summary.json", "timeseries.csv"];
+
+/// Runs the built-in demo with every output, into `out` (replacing an earlier demo's with `force`).
+pub fn demo(
+    out: PathBuf,
+    force: bool,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> AppResult<StudyOutput> {
     simulate_study(
         &StudyRequest {
             scenario: ScenarioSource::Builtin(DEMO.to_string()),
             out,
             plots: true,
             output_every_h: None,
+            force,
         },
         progress,
         cancel,

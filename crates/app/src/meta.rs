@@ -312,7 +312,7 @@ pub fn meta_analysis(req: &MetaRequest) -> AppResult<MetaAnalysis> {
     req.method.check(req.measure)?;
     if !(req.level > 0.0 && req.level < 100.0) {
         return Err(AppError::bad_input(format!(
-            "--level {}: accepted range is 0 < level < 100 (percent)",
+            "--level {}: the confidence level is out of range (accepted: a percentage strictly between 0 and 100, e.g. 95)",
             req.level
         )));
     }

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::builtins;
-use crate::error::{create_dir, write_output};
+use crate::error::create_dir;
+use crate::output_dir::write_file;
 use crate::study::{self, ScenarioSource};
 use crate::{AppError, AppResult};
 
@@ -99,7 +100,7 @@ pub fn new_scenario(req: &NewScenarioRequest) -> AppResult<NewScenario> {
         create_dir(&dir)?;
     }
     for (p, text) in &files {
-        write_output(p, text)?;
+        write_file(p, text, req.force)?;
     }
     Ok(NewScenario {
         written: files.into_iter().map(|(p, _)| p).collect(),

@@ -265,6 +265,7 @@ discrepancy_sd_prior = 0.5
         out: out.clone(),
         check_only: false,
         bone_iterations: None,
+        force: false,
     };
     let c = calibrate(&req, &Silent, &Cancel::new()).expect("calibrate");
     let b = c.bone.as_ref().expect("bone calibration");

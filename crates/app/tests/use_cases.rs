@@ -32,6 +32,7 @@ fn request(out: &std::path::Path) -> StudyRequest {
         out: out.to_path_buf(),
         plots: false,
         output_every_h: None,
+        force: false,
     }
 }
 

@@ -49,6 +49,12 @@ fn doses(
                     target: t.name.clone(),
                     message,
                 })?;
+        model
+            .check_dose(agent, d.amount, &d.unit, amount)
+            .map_err(|message| CalibrationError::Target {
+                target: t.name.clone(),
+                message,
+            })?;
         for i in 0..d.count {
             out.push(DoseEvent {
                 time_h: d.start_h + i as f64 * d.every_h,

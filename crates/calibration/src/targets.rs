@@ -117,6 +117,23 @@ pub struct TargetFile {
     pub bone_prior: BTreeMap<String, Prior>,
 }
 
+/// Longest simulated time a target may ask for, h (50 years; the longest target is 3 years).
+pub const MAX_TIME_H: f64 = 50.0 * 365.0 * 24.0;
+/// Finest output step, h (36 s).
+pub const MIN_EVERY_H: f64 = 0.01;
+/// Most output points of one target's simulation (each holds every state and output: 100,000
+/// points are ~30 MB; `window_h = 1e12` used to ask for 80 TB).
+pub const MAX_GRID_POINTS: f64 = 100_000.0;
+
+/// A number as a reader would write it: `1e12`, not twelve zeros.
+fn num(v: f64) -> String {
+    if v != 0.0 && v.is_finite() && !(1e-3..1e6).contains(&v.abs()) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}
+
 impl TargetFile {
     pub fn from_toml_str(text: &str, origin: &str) -> Result<TargetFile, CalibrationError> {
         let f: TargetFile = toml::from_str(text).map_err(|e| CalibrationError::Parse {
@@ -140,6 +157,49 @@ impl TargetFile {
                     .map(|_| ())
                     .ok_or_else(|| bad(&format!("measure {:?} needs `{name}` > 0", t.measure)))
             };
+            for (name, v) in [
+                ("time_h", t.time_h),
+                ("window_h", t.window_h),
+                ("from_h", t.from_h),
+                ("to_h", t.to_h),
+            ] {
+                if let Some(v) = v.filter(|v| !(v.is_finite() && *v <= MAX_TIME_H)) {
+                    return Err(bad(&format!(
+                        "`{name}` = {} is out of range (accepted: up to {MAX_TIME_H} h, 50 years)",
+                        num(v)
+                    )));
+                }
+            }
+            if let Some(e) = t.every_h {
+                if !(e.is_finite() && e >= MIN_EVERY_H) {
+                    return Err(bad(&format!(
+                        "`every_h` = {} is out of range (accepted: at least {MIN_EVERY_H} h)",
+                        num(e)
+                    )));
+                }
+            }
+            let end = [t.time_h, t.window_h, t.to_h]
+                .into_iter()
+                .flatten()
+                .fold(0.0, f64::max);
+            let step = t.every_h.unwrap_or(match t.measure {
+                Measure::TmaxH | Measure::PeakIncrement | Measure::HalfLifeH => 0.25,
+                _ => 24.0,
+            });
+            if end / step > MAX_GRID_POINTS {
+                return Err(bad(&format!(
+                    "{end} h sampled every {step} h is {:.0} output points (accepted: at most \
+                     {MAX_GRID_POINTS}); sample less often with `every_h`",
+                    end / step
+                )));
+            }
+            if let (Some(from), Some(to)) = (t.from_h, t.to_h) {
+                if from >= to {
+                    return Err(bad(&format!(
+                        "`from_h` = {from} must be before `to_h` = {to}"
+                    )));
+                }
+            }
             match t.measure {
                 Measure::TmaxH | Measure::PeakIncrement => needs(t.window_h, "window_h")?,
                 Measure::HalfLifeH => {
@@ -154,8 +214,22 @@ impl TargetFile {
                 if !(d.amount.is_finite() && d.amount > 0.0) || d.count == 0 || d.count > 20_000 {
                     return Err(bad("each dosing needs amount > 0 and 1 <= count <= 20000"));
                 }
-                if d.count > 1 && (d.every_h.is_nan() || d.every_h <= 0.0) {
+                if d.count > 1 && !(d.every_h.is_finite() && d.every_h > 0.0) {
                     return Err(bad("repeated dosing needs every_h > 0"));
+                }
+                if !(d.start_h.is_finite() && d.start_h >= 0.0) {
+                    return Err(bad(&format!(
+                        "dosing `start_h` = {} is out of range (accepted: a number >= 0)",
+                        d.start_h
+                    )));
+                }
+                let last = d.start_h + (d.count - 1) as f64 * d.every_h;
+                if last >= end {
+                    return Err(bad(&format!(
+                        "dosing of {}: the last dose at {last} h is not before the end of the \
+                         simulation at {end} h (it would never be given)",
+                        d.agent
+                    )));
                 }
             }
         }

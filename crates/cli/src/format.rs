@@ -5,7 +5,7 @@ use clap::ValueEnum;
 use k2bone_app::{AppError, AppResult};
 use serde::Serialize;
 
-pub use k2bone_app::text::{csv_field, Csv};
+pub use k2bone_app::text::{csv_field, Csv, Printable};
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -34,14 +34,35 @@ pub fn print_json<T: Serialize>(value: &T) -> AppResult<()> {
     print_report(&format_args!("{text}\n"))
 }
 
-/// Prints a report (a result's `Display`) on stdout. A closed pipe (`| head`) ends the output
-/// quietly instead of panicking.
+/// Prints a report (a result's `Display`) on stdout, with its control characters escaped
+/// ([`Printable`]: reports carry text read from the database). A closed pipe (`| head`) ends
+/// the output quietly instead of panicking: the command finishes with its usual exit status
+/// and nothing more reaches the closed pipe.
 pub fn print_report(report: &dyn std::fmt::Display) -> AppResult<()> {
+    print_styled(&Printable(report))
+}
+
+/// Prints text made by the CLI (with terminal styles, dropped when stdout is not a terminal);
+/// a closed pipe ends it quietly, as in [`print_report`].
+pub fn print_styled(text: &dyn std::fmt::Display) -> AppResult<()> {
     use std::io::Write;
-    match write!(std::io::stdout().lock(), "{report}") {
+    match write!(anstream::stdout().lock(), "{text}") {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
             Err(AppError::failed(format!("cannot write to stdout: {e}")))
         }
         _ => Ok(()),
     }
 }
+
+/// `println!` for the command printers: through [`print_styled`], so a closed pipe is not a
+/// panic. Returns early from the enclosing function on any other write error. Text from the
+/// database goes through `k2bone_app::printable` first.
+macro_rules! outln {
+    () => {
+        $crate::format::print_styled(&"\n")?
+    };
+    ($($arg:tt)*) => {
+        $crate::format::print_styled(&format_args!("{}\n", format_args!($($arg)*)))?
+    };
+}
+pub(crate) use outln;

@@ -1,8 +1,13 @@
 //! Speed of the diet workloads on the shipped table (5,236 foods): fuzzy search and a plan LP.
-//! IDs: `search/{query}`, `plan/{case}`.
+//! IDs: `search/{query}`, `plan/{case}`; `report/days_{n}`: parse + report of a log with n
+//! distinct day labels (two foods a day), which must grow linearly in n (issue 15: 200,000
+//! day labels took over a minute when each new day was searched for in a list).
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use k2bone_diet::log::parse_csv;
 use k2bone_diet::plan::{suggest, PlanOptions, Target};
+use k2bone_diet::report::build;
+use k2bone_diet::safety::Person;
 use k2bone_diet::FoodDb;
 use k2bone_store::Store;
 use k2bone_units::Vitamer;
@@ -31,5 +36,24 @@ fn bench(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench);
+fn bench_report(c: &mut Criterion) {
+    let db = FoodDb::open(&mut Store::in_memory().unwrap()).unwrap();
+    let mut g = c.benchmark_group("report");
+    g.sample_size(10);
+    for n in [1_000usize, 10_000, 100_000] {
+        let mut log = String::from("day,food,grams\n");
+        for d in 0..n {
+            log.push_str(&format!("d{d},natto,50\nd{d},spinach,100\n"));
+        }
+        g.bench_function(format!("days_{n}"), |b| {
+            b.iter(|| {
+                let l = parse_csv(&db, "log.csv", &log, false).unwrap();
+                build(&db, &l, &Person::default()).days.len()
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench, bench_report);
 criterion_main!(benches);

@@ -48,9 +48,14 @@ pub(crate) fn natto(
     days: &[DayIntake],
     flags: &mut Vec<SafetyFlag>,
 ) {
+    let mut by_day: std::collections::HashMap<&str, Vec<&crate::log::LogEntry>> =
+        Default::default();
+    for e in &log.entries {
+        by_day.entry(e.day.as_str()).or_default().push(e);
+    }
     for d in days {
         // A day's contributions are its log entries in order (DietLog::daily).
-        let entries = log.entries.iter().filter(|e| e.day == d.day);
+        let entries = by_day.get(d.day.as_str()).into_iter().flatten().copied();
         for (e, (food, grams, intake)) in entries.zip(&d.contributions) {
             if !is_natto(food) || &e.food != food {
                 continue;

@@ -149,6 +149,15 @@ impl Food {
     }
 }
 
+/// The id a food reference names, if it is one: digits, optionally after `#` (`16113`, `#16113`).
+pub fn food_id(reference: &str) -> Option<i64> {
+    let t = reference.trim();
+    let t = t.strip_prefix('#').unwrap_or(t);
+    (!t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| t.parse().ok())
+        .flatten()
+}
+
 /// All foods in memory, with name/alias look-up and fuzzy search.
 #[derive(Debug, Clone)]
 pub struct FoodDb {
@@ -294,14 +303,15 @@ impl FoodDb {
         self.by_id.get(&id).map(|&i| &self.foods[i])
     }
 
-    /// The food whose name or alias is `name` (case, accents and punctuation ignored), or whose
-    /// id is `name` when it is a number (`16113`, `#16113`).
+    /// The food whose id is `name` when it is a number (`16113`, `#16113`), otherwise the food
+    /// whose name or alias is `name` (case, accents and punctuation ignored). Ids and names are
+    /// separate namespaces: a number is only ever an id (so a food named `93611` cannot shadow
+    /// food 93611; such names are refused on import).
     pub fn get(&self, name: &str) -> Option<&Food> {
-        if let Some(&i) = self.by_name.get(&fold(name)) {
-            return Some(&self.foods[i]);
+        match food_id(name) {
+            Some(id) => self.by_id(id),
+            None => self.by_name.get(&fold(name)).map(|&i| &self.foods[i]),
         }
-        let t = name.trim().trim_start_matches('#');
-        t.parse::<i64>().ok().and_then(|id| self.by_id(id))
     }
 
     /// Like [`FoodDb::get`], but an unknown name is an error listing the nearest names.

@@ -6,14 +6,19 @@
 //! `k1_ug_per_100g`, `dk1_ug_per_100g`, `mk4_ug_per_100g` … `mk10_ug_per_100g`,
 //! `k2_unsplit_ug_per_100g` (empty cell = not measured); `aliases` (separated by `;`);
 //! `portion_label`, `portion_g`.
+//!
+//! Also refused: a header line naming a column twice, control characters in any cell (they
+//! would reach the terminal when the food is printed), and names or aliases that are numbers
+//! (numbers refer to food ids, see [`crate::foods::food_id`]). [`remove_user_food`] deletes a
+//! food added this way; shipped foods cannot be removed.
 
 use std::collections::HashSet;
 
 use k2bone_store::Store;
-use rusqlite::params;
+use rusqlite::{params, TransactionBehavior};
 
 use crate::error::{DietError, FieldError};
-use crate::foods::FoodDb;
+use crate::foods::{food_id, Food, FoodDb, Origin};
 use crate::nutrient::Nutrient;
 use crate::search::fold;
 
@@ -58,8 +63,20 @@ pub fn add_foods_csv(
     file: &str,
     text: &str,
 ) -> Result<Vec<i64>, DietError> {
-    let foods = validate(db, file, text)?;
-    let tx = store.conn_mut().transaction()?;
+    let mut foods = validate(db, file, text)?;
+    // Under the write lock: if another process changed the foods since `db` was loaded,
+    // validate again against the database as it is now, so that two concurrent imports of the
+    // same name give the duplicate message rather than a constraint error.
+    let tx = store
+        .conn_mut()
+        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let (n, max_id): (i64, Option<i64>) =
+        tx.query_row("SELECT COUNT(*), MAX(id) FROM foods", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    if n as usize != db.len() || max_id != db.foods().last().map(|f| f.id) {
+        foods = validate(&FoodDb::load(&tx)?, file, text)?;
+    }
     let mut ids = Vec::new();
     for f in &foods {
         tx.execute(
@@ -103,8 +120,17 @@ fn validate(db: &FoodDb, file: &str, text: &str) -> Result<Vec<NewFood>, DietErr
         .headers()
         .map_err(|e| format(format!("line 1: cannot read the header: {e}")))?
         .iter()
-        .map(|h| h.trim().to_string())
+        .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
         .collect();
+    for (i, h) in headers.iter().enumerate() {
+        if let Some(first) = headers[..i].iter().position(|x| x == h) {
+            return Err(format(format!(
+                "line 1: column {} repeats the header `{h}` of column {}; every column name must be unique",
+                i + 1,
+                first + 1
+            )));
+        }
+    }
     let mut nutrient_cols = Vec::new();
     for (i, h) in headers.iter().enumerate() {
         if let Some(n) = h.strip_suffix("_ug_per_100g").and_then(Nutrient::from_key) {
@@ -165,8 +191,27 @@ fn validate(db: &FoodDb, file: &str, text: &str) -> Result<Vec<NewFood>, DietErr
                 problem,
             })
         };
+        if let Some((h, v)) = headers
+            .iter()
+            .zip(rec.iter())
+            .find(|(_, v)| v.chars().any(char::is_control))
+        {
+            err(
+                h,
+                &v.escape_debug().to_string(),
+                "control characters (tabs, line breaks, terminal escapes) are not accepted".into(),
+            );
+            continue;
+        }
         let name = get("name");
-        if name.is_empty() || name.chars().count() > 200 {
+        if food_id(&name).is_some() {
+            err(
+                "name",
+                &name,
+                "a food name cannot be a number: numbers refer to food ids (`93611`, `#93611`)"
+                    .into(),
+            );
+        } else if name.is_empty() || name.chars().count() > 200 {
             err(
                 "name",
                 &name,
@@ -225,7 +270,13 @@ fn validate(db: &FoodDb, file: &str, text: &str) -> Result<Vec<NewFood>, DietErr
             .map(str::trim)
             .filter(|a| !a.is_empty())
         {
-            if let Some(existing) = db.get(a) {
+            if food_id(a).is_some() {
+                err(
+                    "aliases",
+                    a,
+                    "an alias cannot be a number: numbers refer to food ids".into(),
+                );
+            } else if let Some(existing) = db.get(a) {
                 err(
                     "aliases",
                     a,
@@ -288,4 +339,38 @@ fn validate(db: &FoodDb, file: &str, text: &str) -> Result<Vec<NewFood>, DietErr
         return Err(format("no rows after the header; nothing to add".into()));
     }
     Ok(out)
+}
+
+/// Removes a food the user added (`foods remove NAME|ID`), with its values, aliases and
+/// portions; returns it. Shipped foods (USDA, literature) are refused: they come back with the
+/// next seed anyway, and diet logs rely on them.
+pub fn remove_user_food(
+    store: &mut Store,
+    db: &FoodDb,
+    reference: &str,
+) -> Result<Food, DietError> {
+    let food = db.resolve(reference)?.clone();
+    if food.origin != Origin::User {
+        return Err(DietError::BadOption {
+            option: "foods remove".into(),
+            value: format!("food {} '{}'", food.id, food.name),
+            accepted: "a food you added with `foods add`; shipped foods cannot be removed".into(),
+        });
+    }
+    let tx = store
+        .conn_mut()
+        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let n = tx.execute(
+        "DELETE FROM foods WHERE id = ?1 AND origin = 'user'",
+        [food.id],
+    )?;
+    if n == 0 {
+        // Removed by another process since `db` was loaded.
+        return Err(DietError::NoSuchFood {
+            query: reference.to_string(),
+            suggestions: Vec::new(),
+        });
+    }
+    tx.commit()?;
+    Ok(food)
 }

@@ -85,7 +85,8 @@ fn sorted(mut s: IntakeSchedule) -> IntakeSchedule {
 
 /// Dose events of a diet log: day *k* (in log order, from 0) at `k × 24 + meal hour`.
 pub fn from_log(db: &FoodDb, log: &DietLog) -> IntakeSchedule {
-    let day_index = |d: &str| log.days.iter().position(|x| x == d).unwrap_or(0) as f64;
+    let days = log.day_order();
+    let day_index = |d: &str| days.get(d).copied().unwrap_or(0) as f64;
     let mut events = Vec::new();
     let mut unsplit = Vec::new();
     for e in &log.entries {

@@ -18,7 +18,7 @@
 //! of first appearance. Unknown foods are errors listing the nearest names (or, with
 //! `skip_unknown`, are listed in the report); nothing is dropped silently.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use k2bone_units::{Dose, Substance, Vitamer};
@@ -150,7 +150,7 @@ pub fn parse_csv(
         .headers()
         .map_err(|e| format(format!("line 1: cannot read the header: {e}")))?
         .iter()
-        .map(|h| h.to_ascii_lowercase())
+        .map(|h| h.trim_start_matches('\u{feff}').to_ascii_lowercase())
         .collect();
     if headers.iter().all(|h| h.is_empty()) {
         return Err(DietError::EmptyLog {
@@ -158,6 +158,15 @@ pub fn parse_csv(
         });
     }
     const ACCEPTED: &str = "day, food, grams and/or portions and/or amount; optional meal, dose";
+    for (i, h) in headers.iter().enumerate() {
+        if let Some(first) = headers[..i].iter().position(|x| x == h) {
+            return Err(format(format!(
+                "line 1: column {} repeats the header `{h}` of column {}; every column name must be unique",
+                i + 1,
+                first + 1
+            )));
+        }
+    }
     for h in &headers {
         if !["day", "food", "grams", "portions", "amount", "meal", "dose"].contains(&h.as_str()) {
             return Err(format(format!(
@@ -229,6 +238,7 @@ pub(crate) fn build(
         ..DietLog::default()
     };
     let mut errors = Vec::new();
+    let mut days_seen: HashSet<String> = HashSet::new();
     for r in rows {
         if let Some(m) = &r.meal {
             log.meal_by_line.insert(r.line, m.trim().to_string());
@@ -241,6 +251,26 @@ pub(crate) fn build(
                 problem,
             })
         };
+        let cells = [
+            ("day", Some(&r.day)),
+            ("food", Some(&r.food)),
+            ("grams", r.grams.as_ref()),
+            ("portions", r.portions.as_ref()),
+            ("amount", r.amount.as_ref()),
+            ("meal", r.meal.as_ref()),
+            ("dose", r.dose.as_ref()),
+        ];
+        if let Some((column, Some(v))) = cells
+            .iter()
+            .find(|(_, v)| v.is_some_and(|v| v.chars().any(char::is_control)))
+        {
+            err(
+                column,
+                &v.escape_debug().to_string(),
+                "control characters (tabs, line breaks, terminal escapes) are not accepted".into(),
+            );
+            continue;
+        }
         if r.day.is_empty() {
             err(
                 "day",
@@ -263,7 +293,7 @@ pub(crate) fn build(
                 }
             },
         };
-        if !log.days.contains(&r.day) {
+        if days_seen.insert(r.day.clone()) {
             log.days.push(r.day.clone());
         }
         if let Some(key) = r.food.trim().strip_prefix("supplement:") {
@@ -474,32 +504,44 @@ pub(crate) fn build(
 }
 
 impl DietLog {
-    /// The intake of each day, in day order.
-    pub fn daily(&self, db: &FoodDb) -> Vec<DayIntake> {
+    /// Each day label's position in [`DietLog::days`] (a hash map: logs may have 100,000s of days).
+    pub fn day_order(&self) -> HashMap<&str, usize> {
         self.days
             .iter()
-            .map(|day| {
-                let mut d = DayIntake {
-                    day: day.clone(),
-                    grams: 0.0,
-                    foods: Intake::new(),
-                    supplements: Intake::new(),
-                    contributions: Vec::new(),
-                };
-                for e in self.entries.iter().filter(|e| &e.day == day) {
-                    let Some(food) = db.by_id(e.food_id) else {
-                        continue; // a log read against another database: nothing to add
-                    };
-                    let intake = food.intake_for_grams(e.grams);
-                    d.grams += e.grams;
-                    d.foods.add_all(&intake);
-                    d.contributions.push((e.food.clone(), e.grams, intake));
-                }
-                for s in self.supplements.iter().filter(|s| &s.day == day) {
-                    d.supplements.add(Nutrient::Vitamer(s.vitamer), s.ug);
-                }
-                d
-            })
+            .enumerate()
+            .map(|(i, d)| (d.as_str(), i))
             .collect()
+    }
+
+    /// The intake of each day, in day order (one pass over the entries: linear in the log).
+    pub fn daily(&self, db: &FoodDb) -> Vec<DayIntake> {
+        let mut out: Vec<DayIntake> = self
+            .days
+            .iter()
+            .map(|day| DayIntake {
+                day: day.clone(),
+                grams: 0.0,
+                foods: Intake::new(),
+                supplements: Intake::new(),
+                contributions: Vec::new(),
+            })
+            .collect();
+        let index = self.day_order();
+        for e in &self.entries {
+            let (Some(&i), Some(food)) = (index.get(e.day.as_str()), db.by_id(e.food_id)) else {
+                continue; // a log read against another database: nothing to add
+            };
+            let d = &mut out[i];
+            let intake = food.intake_for_grams(e.grams);
+            d.grams += e.grams;
+            d.foods.add_all(&intake);
+            d.contributions.push((e.food.clone(), e.grams, intake));
+        }
+        for s in &self.supplements {
+            if let Some(&i) = index.get(s.day.as_str()) {
+                out[i].supplements.add(Nutrient::Vitamer(s.vitamer), s.ug);
+            }
+        }
+        out
     }
 }

@@ -32,11 +32,14 @@ pub struct MealRow {
 /// Every meal of the log.
 pub fn meals(db: &FoodDb, log: &DietLog) -> Vec<MealRow> {
     let mut rows: Vec<MealRow> = Vec::new();
-    let slot = |rows: &mut Vec<MealRow>, day: &str, meal: Option<&String>, hour: f64| {
+    // (day, meal) -> row: a hash lookup, as logs may have 100,000s of days (issue 15).
+    let mut index: std::collections::HashMap<(String, String), usize> = Default::default();
+    let mut slot = |rows: &mut Vec<MealRow>, day: &str, meal: Option<&String>, hour: f64| {
         let meal = meal.map_or(UNSPECIFIED_MEAL.to_string(), |m| m.trim().to_string());
-        match rows.iter().position(|r| r.day == day && r.meal == meal) {
-            Some(i) => i,
+        match index.get(&(day.to_string(), meal.clone())) {
+            Some(&i) => i,
             None => {
+                index.insert((day.to_string(), meal.clone()), rows.len());
                 rows.push(MealRow {
                     day: day.to_string(),
                     meal,
@@ -72,7 +75,8 @@ pub fn meals(db: &FoodDb, log: &DietLog) -> Vec<MealRow> {
     for r in &mut rows {
         r.total_k_ug = total_k(&r.ug);
     }
-    let day_index = |d: &str| log.days.iter().position(|x| x == d).unwrap_or(usize::MAX);
+    let days = log.day_order();
+    let day_index = |d: &str| days.get(d).copied().unwrap_or(usize::MAX);
     rows.sort_by(|a, b| {
         day_index(&a.day)
             .cmp(&day_index(&b.day))
@@ -112,18 +116,14 @@ pub struct BoneSummary {
 impl DietLog {
     /// Calcium and vitamin D from food on each day, in day order.
     pub fn bone_daily(&self, db: &FoodDb) -> Vec<BoneIntake> {
-        self.days
-            .iter()
-            .map(|day| {
-                let mut b = BoneIntake::default();
-                for e in self.entries.iter().filter(|e| &e.day == day) {
-                    if let Some(food) = db.by_id(e.food_id) {
-                        b.add_all(&food.bone_for_grams(e.grams));
-                    }
-                }
-                b
-            })
-            .collect()
+        let days = self.day_order();
+        let mut daily = vec![BoneIntake::default(); self.days.len()];
+        for e in &self.entries {
+            if let (Some(&i), Some(food)) = (days.get(e.day.as_str()), db.by_id(e.food_id)) {
+                daily[i].add_all(&food.bone_for_grams(e.grams));
+            }
+        }
+        daily
     }
 }
 

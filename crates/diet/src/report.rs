@@ -259,13 +259,14 @@ fn not_measured(db: &FoodDb, log: &DietLog) -> Vec<NotMeasured> {
         let n = Nutrient::Vitamer(v);
         let mut grams = 0.0;
         let mut foods: Vec<String> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for e in &log.entries {
             if db
                 .by_id(e.food_id)
                 .is_some_and(|f| f.ug_per_100g(n).is_none())
             {
                 grams += e.grams;
-                if !foods.contains(&e.food) {
+                if seen.insert(e.food.as_str()) {
                     foods.push(e.food.clone());
                 }
             }

@@ -38,6 +38,15 @@ impl Anticoagulant {
     pub const ACCEPTED: &'static str =
         "warfarin, acenocoumarol, phenprocoumon (vitamin K antagonists); apixaban, rivaroxaban, dabigatran, edoxaban (DOACs)";
 
+    /// Parses a command-line value where `none` (the scenario default) means no anticoagulant.
+    pub fn parse_or_none(s: &str) -> Result<Option<Anticoagulant>, String> {
+        if s.trim().eq_ignore_ascii_case("none") {
+            Ok(None)
+        } else {
+            s.parse().map(Some).map_err(|e| format!("{e}; or none"))
+        }
+    }
+
     /// True for the vitamin K antagonists.
     pub fn is_vka(self) -> bool {
         matches!(

@@ -12,7 +12,7 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{params, Connection, Transaction};
+use rusqlite::{params, Connection, Transaction, TransactionBehavior};
 
 use crate::error::DietError;
 use crate::nutrient::Nutrient;
@@ -112,7 +112,13 @@ pub fn seed_if_needed(conn: &mut Connection) -> Result<bool, DietError> {
     if have == Some(SEED_VERSION) {
         return Ok(false);
     }
-    let tx = conn.transaction()?;
+    // IMMEDIATE and re-checked under the lock: concurrent first runs queue, the later ones find
+    // the seed in.
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let have: Option<i64> = tx.query_row("SELECT MAX(version) FROM food_seed", [], |r| r.get(0))?;
+    if have == Some(SEED_VERSION) {
+        return Ok(false);
+    }
     tx.execute("DELETE FROM foods WHERE origin != 'user'", [])?;
     tx.execute("DELETE FROM food_seed", [])?;
     seed_usda(&tx)?;

@@ -39,14 +39,30 @@ pub struct EggerTest {
     pub limit_ci_upper: f64,
 }
 
-fn xy(effects: &[EffectSize]) -> (Vec<f64>, Vec<f64>, Design) {
+/// Egger's regression needs SEs that differ: with one SE for all, `sei` is the intercept again.
+fn check_precisions(effects: &[EffectSize]) -> Result<(), EvidenceError> {
+    if effects.windows(2).all(|w| w[0].vi == w[1].vi) {
+        return Err(EvidenceError::Numerical(format!(
+            "Egger's test regresses the effects on their standard errors, which are all equal \
+             here (vi = {}); it needs studies of different precision",
+            effects[0].vi
+        )));
+    }
+    Ok(())
+}
+
+/// y, v and the design [1, sei / r], with r = sqrt of the scale guard's factor (1 for data of
+/// ordinary scale): the SE column then has the magnitude of the rescaled data, so SEs of 1e-154
+/// or 1e150 do not make X'WX singular. The slope on the returned column is r × the slope on SE.
+fn xy(effects: &[EffectSize]) -> (Vec<f64>, Vec<f64>, Design, f64) {
     let k = effects.len();
     let y: Vec<f64> = effects.iter().map(|e| e.yi).collect();
     let v: Vec<f64> = effects.iter().map(|e| e.vi).collect();
+    let r = crate::tau2::scale(&v).sqrt();
     let mut x = Vec::with_capacity(2 * k);
     for vi in &v {
         x.push(1.0);
-        x.push(vi.sqrt());
+        x.push(vi.sqrt() / r);
     }
     (
         y,
@@ -58,6 +74,7 @@ fn xy(effects: &[EffectSize]) -> (Vec<f64>, Vec<f64>, Design) {
             names: vec!["intrcpt".into(), "sei".into()],
             intercept: true,
         },
+        r,
     )
 }
 
@@ -70,14 +87,16 @@ pub fn egger(effects: &[EffectSize], opts: &FitOptions) -> Result<EggerTest, Evi
             got: effects.len(),
         });
     }
-    let (y, v, x) = xy(effects);
+    crate::fit::check_effects(effects, 3, "Egger's test")?;
+    check_precisions(effects)?;
+    let (y, v, x, r) = xy(effects);
     let c = core(&y, &v, &x, opts)?;
     Ok(EggerTest {
         model: "rma".into(),
         zval: c.stat[1],
         pvalue: c.pval[1],
         df: c.ddf,
-        slope: c.beta[1],
+        slope: c.beta[1] / r,
         limit_estimate: c.beta[0],
         limit_ci_lower: c.ci_lb[0],
         limit_ci_upper: c.ci_ub[0],
@@ -94,7 +113,12 @@ pub fn egger_lm(effects: &[EffectSize], level: f64) -> Result<EggerTest, Evidenc
             got: k,
         });
     }
-    let (y, v, x) = xy(effects);
+    crate::fit::check_effects(effects, 3, "Egger's test")?;
+    check_precisions(effects)?;
+    let (y, v, x, r) = xy(effects);
+    // Fitted on the rescaled data (y / r, v / r²: the SE column is already sei / r), whose
+    // slope is the slope on SE and whose intercept is the limit estimate / r.
+    let (y, v) = crate::tau2::rescaled(&y, &v, r * r);
     let w: Vec<f64> = v.iter().map(|vi| 1.0 / vi).collect();
     let f = x.wls(&w, &y)?;
     let rss: f64 = (0..k)
@@ -112,9 +136,9 @@ pub fn egger_lm(effects: &[EffectSize], level: f64) -> Result<EggerTest, Evidenc
         pvalue: dist::pt_two_sided(t, df),
         df: Some(df),
         slope: f.beta[1],
-        limit_estimate: f.beta[0],
-        limit_ci_lower: f.beta[0] - crit * se0,
-        limit_ci_upper: f.beta[0] + crit * se0,
+        limit_estimate: f.beta[0] * r,
+        limit_ci_lower: (f.beta[0] - crit * se0) * r,
+        limit_ci_upper: (f.beta[0] + crit * se0) * r,
     })
 }
 
@@ -158,8 +182,15 @@ pub fn trim_fill(effects: &[EffectSize], opts: &FitOptions) -> Result<TrimFill, 
         tau2_ci: false,
         ..*opts
     };
-    let (y0, v0, x) = xy(effects);
-    let slope = core(&y0, &v0, &x, &zopts)?.beta[1];
+    let (y0, v0, x, _) = xy(effects);
+    // With one SE for all studies the slope on SE is undefined (metafor's `beta[2]` is NA and
+    // `trimfill` stops); the funnel is then symmetric in SE, and the left side is examined, as
+    // metafor does for a slope ≥ 0.
+    let slope = if check_precisions(effects).is_err() {
+        0.0
+    } else {
+        core(&y0, &v0, &x, &zopts)?.beta[1]
+    };
     let right = slope < 0.0;
     let sgn = if right { -1.0 } else { 1.0 };
     let mut order: Vec<usize> = (0..k).collect();
@@ -173,15 +204,21 @@ pub fn trim_fill(effects: &[EffectSize], opts: &FitOptions) -> Result<TrimFill, 
     while k0 != k0_prev {
         k0_prev = k0;
         iter += 1;
-        if iter > 100 || k - k0 < 2 {
+        if iter > 100 || k0 >= k {
             return Err(EvidenceError::Numerical(
-                "trim-and-fill did not converge".into(),
+                "trim-and-fill did not converge in 100 iterations".into(),
             ));
         }
-        let trimmed: Vec<EffectSize> = (0..k - k0)
-            .map(|i| EffectSize::new("", ys[i], vs[i]))
-            .collect();
-        beta = fit(&trimmed, &zopts)?.estimate;
+        // One study left (k = 3 can give k0 = 2): metafor fits `rma` to it, whose estimate is
+        // that study's effect.
+        beta = if k - k0 == 1 {
+            ys[0]
+        } else {
+            let trimmed: Vec<EffectSize> = (0..k - k0)
+                .map(|i| EffectSize::new("", ys[i], vs[i]))
+                .collect();
+            fit(&trimmed, &zopts)?.estimate
+        };
         let c: Vec<f64> = ys.iter().map(|yi| yi - beta).collect();
         // rank(abs(c), ties.method = "first")
         let mut idx: Vec<usize> = (0..k).collect();

@@ -129,10 +129,25 @@ pub(crate) struct Core {
     pub qm: f64,
     pub qm_df: (usize, Option<f64>),
     pub qm_p: f64,
+    /// Model weights 1/(v + τ²), up to a common factor (the scale guard's): for percentages.
     pub weights: Vec<f64>,
 }
 
-fn check_effects(effects: &[EffectSize], min_k: usize, what: &str) -> Result<(), EvidenceError> {
+/// How far (in orders of magnitude) a study's `vi` may sit below the median `vi`, and its `yi`
+/// from the median `yi` in units of the median SE, before the weights $1/v_i$ and their squares
+/// leave the floating-point range. Real data stay within a few orders; beyond this no estimator
+/// can give a finite answer, so the study is refused with its row.
+pub const MAX_ORDERS: i32 = 60;
+
+/// The largest accepted sampling variance (and its square root the largest |yi|): sums of squares
+/// of a few values must stay below `f64::MAX` ≈ 1.8e308.
+pub const MAX_VI: f64 = 1e300;
+
+pub(crate) fn check_effects(
+    effects: &[EffectSize],
+    min_k: usize,
+    what: &str,
+) -> Result<(), EvidenceError> {
     if effects.len() < min_k {
         return Err(EvidenceError::TooFewStudies {
             what: what.into(),
@@ -151,8 +166,68 @@ fn check_effects(effects: &[EffectSize], min_k: usize, what: &str) -> Result<(),
                 accepted: "finite yi and vi > 0".into(),
             });
         }
+        // Squares and sums of a few such values must stay finite.
+        if e.vi > MAX_VI || e.yi.abs() > MAX_VI.sqrt() {
+            let (column, value) = if e.vi > MAX_VI {
+                ("vi", e.vi)
+            } else {
+                ("yi", e.yi)
+            };
+            return Err(EvidenceError::BadValue {
+                row: i + 1,
+                study: e.study.clone(),
+                column: column.into(),
+                value: format!("{value:e}"),
+                accepted: format!("vi ≤ {MAX_VI:e} and |yi| ≤ {:e}", MAX_VI.sqrt()),
+            });
+        }
+    }
+    let v: Vec<f64> = effects.iter().map(|e| e.vi).collect();
+    let y: Vec<f64> = effects.iter().map(|e| e.yi).collect();
+    let (mv, my) = (crate::tau2::median(&v), crate::tau2::median(&y));
+    let limit = 10f64.powi(MAX_ORDERS);
+    for (i, e) in effects.iter().enumerate() {
+        // Compared on the log scale: mv / 1e60 can underflow to 0.
+        let (column, value, accepted) = if e.vi.log10() < mv.log10() - f64::from(MAX_ORDERS) {
+            (
+                "vi",
+                e.vi,
+                format!("vi ≥ 1e-{MAX_ORDERS} × the median vi {mv:e}"),
+            )
+        } else if (e.yi - my).abs() > limit * mv.sqrt() {
+            (
+                "yi",
+                e.yi,
+                format!(
+                    "|yi − median yi {my:e}| ≤ 1e{MAX_ORDERS} × the median SE {:e}",
+                    mv.sqrt()
+                ),
+            )
+        } else {
+            continue;
+        };
+        return Err(EvidenceError::BadValue {
+            row: i + 1,
+            study: e.study.clone(),
+            column: column.into(),
+            value: format!("{value:e}"),
+            accepted,
+        });
     }
     Ok(())
+}
+
+/// Checks a confidence level in percent (metafor's `level = 95`).
+pub(crate) fn check_level(level: f64) -> Result<(), EvidenceError> {
+    if level > 0.0 && level < 100.0 {
+        Ok(())
+    } else {
+        Err(EvidenceError::UnknownOption {
+            what: "confidence level".into(),
+            value: format!("{level}"),
+            available: "a percentage strictly between 0 and 100, e.g. 95".into(),
+        })
+    }
 }
 
 /// Fits the model with design `x` (metafor `rma.uni`).
@@ -163,6 +238,30 @@ pub(crate) fn core(
     opts: &FitOptions,
 ) -> Result<Core, EvidenceError> {
     let (k, p) = (y.len(), x.p);
+    check_level(opts.level)?;
+    // Scale guard (see `tau2`): fit the rescaled data and scale the results back; coefficients
+    // scale with sqrt(s) whatever the design, statistics and p-values do not change.
+    let s = tau2::scale(v);
+    if s != 1.0 {
+        let (ys, vs) = tau2::rescaled(y, v, s);
+        let mut c = core(&ys, &vs, x, opts)?;
+        let r = s.sqrt();
+        for a in c
+            .beta
+            .iter_mut()
+            .chain(&mut c.se)
+            .chain(&mut c.ci_lb)
+            .chain(&mut c.ci_ub)
+        {
+            *a *= r;
+        }
+        c.tau2.tau2 *= s;
+        c.tau2.se = c.tau2.se.map(|a| a * s);
+        c.vt *= s;
+        // `weights` stay those of the rescaled data: they are only used as percentages, and
+        // 1/(v + τ²) itself can overflow for v near 1e-308 (found by the long fuzz run).
+        return Ok(c);
+    }
     let tau2 = tau2::estimate(opts.method, y, v, x)?;
     let w: Vec<f64> = v.iter().map(|vi| 1.0 / (vi + tau2.tau2)).collect();
     let fit = x.wls(&w, y)?;
@@ -181,6 +280,20 @@ pub(crate) fn core(
         ddf = Some((k - p) as f64);
     }
     let se: Vec<f64> = (0..p).map(|j| vb[j * p + j].sqrt()).collect();
+    // Knapp–Hartung with every residual 0 (e.g. identical studies): metafor sets s² = 0, so the
+    // SEs are 0, the CI is the point, and the statistics are ±∞ with p = 0 (R's limits). A
+    // coefficient of exactly 0 would then give 0/0, which has no limit: refuse it.
+    let exact = ddf.is_some() && vb.iter().all(|a| *a == 0.0);
+    if exact {
+        if let Some(j) = (0..p).find(|&j| fit.beta[j] == 0.0) {
+            return Err(EvidenceError::Numerical(format!(
+                "Knapp-Hartung: the model fits every study exactly (residual s² = 0), so the \
+                 scaled SE of `{}` is 0 and its estimate is exactly 0: the test statistic is \
+                 0/0 (metafor prints NaN); use the z test (--test z)",
+                x.names[j]
+            )));
+        }
+    }
     let stat: Vec<f64> = (0..p).map(|j| fit.beta[j] / se[j]).collect();
     let alpha = opts.alpha();
     let (pval, crit): (Vec<f64>, f64) = match ddf {
@@ -193,8 +306,8 @@ pub(crate) fn core(
             dist::qnorm_upper(alpha / 2.0),
         ),
     };
-    let ci_lb = (0..p).map(|j| fit.beta[j] - crit * se[j]).collect();
-    let ci_ub = (0..p).map(|j| fit.beta[j] + crit * se[j]).collect();
+    let ci_lb: Vec<f64> = (0..p).map(|j| fit.beta[j] - crit * se[j]).collect();
+    let ci_ub: Vec<f64> = (0..p).map(|j| fit.beta[j] + crit * se[j]).collect();
 
     // Omnibus test of the moderators (all but the intercept; the intercept alone if p = 1).
     let btt: Vec<usize> = if x.intercept && p > 1 {
@@ -208,15 +321,23 @@ pub(crate) fn core(
         .flat_map(|&a| btt.iter().map(move |&b| (a, b)))
         .map(|(a, b)| vb[a * p + b])
         .collect();
-    let qm = match crate::wls::cholesky_inverse(&sub, m) {
-        Some((inv, _)) => {
-            let bb: Vec<f64> = btt.iter().map(|&j| fit.beta[j]).collect();
-            (0..m)
-                .map(|a| bb[a] * (0..m).map(|b| inv[a * m + b] * bb[b]).sum::<f64>())
-                .sum()
-        }
-        None => f64::NAN,
-    };
+    let qm =
+        match crate::wls::cholesky_inverse(&sub, m) {
+            Some((inv, _)) => {
+                let bb: Vec<f64> = btt.iter().map(|&j| fit.beta[j]).collect();
+                (0..m)
+                    .map(|a| bb[a] * (0..m).map(|b| inv[a * m + b] * bb[b]).sum::<f64>())
+                    .sum()
+            }
+            // A zero KH variance: the limit of QM as s² → 0 is +∞ (no tested coefficient is 0 here).
+            None if exact => f64::INFINITY,
+            None => return Err(EvidenceError::Numerical(
+                "the covariance matrix of the moderator coefficients is not positive definite, \
+                 so the omnibus test QM cannot be computed (a moderator is nearly collinear \
+                 with others)"
+                    .into(),
+            )),
+        };
     let (qm, qm_p) = match ddf {
         Some(df) => (qm / m as f64, dist::pf_upper(qm / m as f64, m as f64, df)),
         None => (qm, dist::pchisq_upper(qm, m as f64)),
@@ -228,9 +349,9 @@ pub(crate) fn core(
         let ymc: Vec<f64> = y.iter().map(|a| a - mean).collect();
         let wfe: Vec<f64> = v.iter().map(|vi| 1.0 / vi).collect();
         let pm = x.projection(&wfe)?;
-        let qe = crate::wls::quad(&pm, &ymc).max(0.0);
+        let qe = pm.quad(&ymc).max(0.0);
         let df = (k - p) as f64;
-        let vt = df / crate::wls::trace(&pm, k);
+        let vt = df / pm.trace();
         let (i2, h2) = if opts.method.is_fixed() {
             (
                 if qe > 0.0 {
@@ -247,6 +368,27 @@ pub(crate) fn core(
     } else {
         (0.0, 1.0, 0.0, 1.0, 0.0)
     };
+    let finite = fit
+        .beta
+        .iter()
+        .chain(&se)
+        .chain(&ci_lb)
+        .chain(&ci_ub)
+        .all(|a| a.is_finite())
+        && [tau2.tau2, qe, i2, h2, vt, crit]
+            .iter()
+            .all(|a| a.is_finite())
+        && pval.iter().chain([&qe_p, &qm_p]).all(|a| !a.is_nan())
+        && tau2.se.is_none_or(|a| !a.is_nan());
+    if !finite {
+        return Err(EvidenceError::Numerical(format!(
+            "the {} fit gave a non-finite result (the yi and vi are too extreme for \
+             double precision: vi from {:e} to {:e}); rescale the effect sizes",
+            opts.method,
+            v.iter().cloned().fold(f64::INFINITY, f64::min),
+            v.iter().cloned().fold(0.0, f64::max)
+        )));
+    }
     Ok(Core {
         beta: fit.beta,
         se,

@@ -42,6 +42,17 @@ pub fn tau2_ci(
     vt: f64,
     alpha: f64,
 ) -> Result<Tau2Ci, EvidenceError> {
+    let s = crate::tau2::scale(v);
+    if s != 1.0 {
+        // The same scale guard as the estimators (see `tau2`): bounds in τ² units scale by s.
+        let (ys, vs) = crate::tau2::rescaled(y, v, s);
+        let c = tau2_ci(&ys, &vs, x, tau2 / s, vt / s, alpha)?;
+        return Ok(Tau2Ci {
+            tau2_lower: c.tau2_lower * s,
+            tau2_upper: c.tau2_upper * s,
+            ..c
+        });
+    }
     let df = (y.len() - x.p) as f64;
     let lo = 0f64.min(tau2);
     let hi = 100f64.max(10.0 * tau2).max(10.0 * lo);

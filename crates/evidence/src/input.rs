@@ -4,6 +4,8 @@
 //! (1-based; the header is CSV line 1, so data row r is line r + 1), the column, the value and
 //! what is accepted.
 
+use std::collections::HashMap;
+
 use crate::escalc::{GroupMeans, StudyData, StudyRow, Table2x2};
 use crate::metareg::Moderator;
 use crate::{EvidenceError, Measure};
@@ -30,6 +32,22 @@ pub fn required_columns(measure: Measure) -> &'static [&'static str] {
 
 const LAYOUTS: &str = "accepted layouts: study + yi,vi (GEN) | m1i,sd1i,n1i,m2i,sd2i,n2i (MD, SMD) | ai,bi,ci,di (OR, RR, RD)";
 
+/// Refuses a header line that names a column twice (or has an empty name among named ones):
+/// which of the two would be read is otherwise a silent choice.
+pub fn check_headers(headers: &[String]) -> Result<(), EvidenceError> {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (i, h) in headers.iter().enumerate() {
+        if let Some(first) = seen.insert(h.as_str(), i + 1) {
+            return Err(EvidenceError::Csv(format!(
+                "line 1: column {} repeats the header `{h}` of column {first}; every column \
+                 name must be unique",
+                i + 1
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Parses CSV text for `measure`.
 pub fn read_csv(text: &str, measure: Measure) -> Result<Dataset, EvidenceError> {
     let mut rdr = csv::ReaderBuilder::new()
@@ -47,6 +65,7 @@ pub fn read_csv(text: &str, measure: Measure) -> Result<Dataset, EvidenceError> 
             "the file is empty (no header line)".into(),
         ));
     }
+    check_headers(&headers)?;
     let col = |name: &str| -> Result<usize, EvidenceError> {
         headers
             .iter()
@@ -67,6 +86,7 @@ pub fn read_csv(text: &str, measure: Measure) -> Result<Dataset, EvidenceError> 
         .collect::<Result<_, _>>()?;
     let mut rows = Vec::new();
     let mut cells = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
     for (i, rec) in rdr.records().enumerate() {
         let r = i + 1;
         let rec = rec.map_err(|e| EvidenceError::Csv(format!("row {r} (line {}): {e}", r + 1)))?;
@@ -81,13 +101,14 @@ pub fn read_csv(text: &str, measure: Measure) -> Result<Dataset, EvidenceError> 
                 accepted: "a non-empty study name".into(),
             });
         }
-        if let Some(first) = rows.iter().position(|s: &StudyRow| s.study == study) {
+        if let Some(&first) = seen.get(study.as_str()) {
             return Err(EvidenceError::DuplicateStudy {
                 row: r,
                 study,
-                first_row: first + 1,
+                first_row: first,
             });
         }
+        seen.insert(study.clone(), r);
         let mut nums = Vec::with_capacity(data_cols.len());
         for (&c, name) in data_cols.iter().zip(required_columns(measure)) {
             let raw = &fields[c];
@@ -155,32 +176,56 @@ impl Dataset {
         Ok(self.cells.iter().map(|r| r[c].clone()).collect())
     }
 
-    /// A moderator column: numeric if every value parses as a number, categorical otherwise.
-    /// Empty cells are refused (row and column named).
+    /// A moderator column: numeric if every value is a number, categorical if none is. A column
+    /// that mixes the two (one `n/a` among numbers) is refused with the row, rather than turned
+    /// into a factor of as many levels as values; so are NaN/inf and empty cells.
     pub fn moderator(&self, name: &str) -> Result<Moderator, EvidenceError> {
         let vals = self.column(name)?;
+        let bad = |i: usize, value: String, accepted: &str| EvidenceError::BadValue {
+            row: i + 1,
+            study: self.rows[i].study.clone(),
+            column: name.into(),
+            value,
+            accepted: accepted.into(),
+        };
         if let Some(i) = vals.iter().position(String::is_empty) {
-            return Err(EvidenceError::BadValue {
-                row: i + 1,
-                study: self.rows[i].study.clone(),
-                column: name.into(),
-                value: "(empty)".into(),
-                accepted: "a value (number or category label)".into(),
+            return Err(bad(
+                i,
+                "(empty)".into(),
+                "a value (number or category label)",
+            ));
+        }
+        let parsed: Vec<Option<f64>> = vals.iter().map(|v| v.parse::<f64>().ok()).collect();
+        if let Some(i) = parsed
+            .iter()
+            .position(|x| x.is_some_and(|x| !x.is_finite()))
+        {
+            return Err(bad(i, format!("\"{}\"", vals[i]), "a finite number"));
+        }
+        let numeric = parsed.iter().filter(|x| x.is_some()).count();
+        if numeric == vals.len() {
+            return Ok(Moderator::Numeric {
+                name: name.into(),
+                values: parsed.into_iter().flatten().collect(),
             });
         }
-        let nums: Option<Vec<f64>> = vals
-            .iter()
-            .map(|v| v.parse::<f64>().ok().filter(|x| x.is_finite()))
-            .collect();
-        Ok(match nums {
-            Some(values) => Moderator::Numeric {
-                name: name.into(),
-                values,
-            },
-            None => Moderator::Categorical {
-                name: name.into(),
-                values: vals,
-            },
+        if numeric > 0 {
+            let i = parsed.iter().position(Option::is_none).unwrap_or(0);
+            let first = parsed.iter().position(Option::is_some).unwrap_or(0);
+            return Err(bad(
+                i,
+                format!("\"{}\"", vals[i]),
+                &format!(
+                    "the column mixes numbers (row {} has {}) with text: a numeric moderator \
+                     needs a number in every row, a categorical one labels that are not numbers",
+                    first + 1,
+                    vals[first]
+                ),
+            ));
+        }
+        Ok(Moderator::Categorical {
+            name: name.into(),
+            values: vals,
         })
     }
 

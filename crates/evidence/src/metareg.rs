@@ -147,6 +147,29 @@ pub fn meta_regression(
     opts: &FitOptions,
 ) -> Result<MetaRegression, EvidenceError> {
     let k = effects.len();
+    crate::fit::check_effects(effects, 2, "a meta-regression")?;
+    let p: usize = 1 + mods
+        .iter()
+        .map(|m| match m {
+            Moderator::Numeric { .. } => 1,
+            Moderator::Categorical { values, .. } => {
+                values
+                    .iter()
+                    .collect::<std::collections::HashSet<_>>()
+                    .len()
+                    .max(1)
+                    - 1
+            }
+        })
+        .sum::<usize>();
+    if k <= p {
+        // Checked before the k × p design is built (a label per study would make it k × k).
+        return Err(EvidenceError::TooFewStudies {
+            what: format!("a meta-regression with {p} coefficients"),
+            needed: p + 1,
+            got: k,
+        });
+    }
     let x = design(k, mods)?;
     if k <= x.p {
         return Err(EvidenceError::TooFewStudies {

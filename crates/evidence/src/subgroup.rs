@@ -9,6 +9,8 @@
 //! categorical moderator. Subgroups are listed in order of first appearance.
 //! Source: Borenstein et al. (2009) Introduction to Meta-Analysis, ch. 19; metafor 3.8-1.
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::fit::{fit, FitOptions, MetaFit};
@@ -82,28 +84,38 @@ pub fn subgroups(
             effects.len()
         )));
     }
-    let mut names: Vec<&String> = Vec::new();
-    for g in groups {
-        if !names.contains(&g) {
-            names.push(g);
-        }
+    // Labels in order of first appearance, with their rows (one pass: linear in k).
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut members: Vec<(&String, Vec<usize>)> = Vec::new();
+    for (i, g) in groups.iter().enumerate() {
+        let slot = *index.entry(g.as_str()).or_insert_with(|| {
+            members.push((g, Vec::new()));
+            members.len() - 1
+        });
+        members[slot].1.push(i);
     }
-    if names.len() < 2 {
+    if members.len() < 2 {
         return Err(EvidenceError::TooFewStudies {
             what: "a subgroup comparison (subgroups)".into(),
             needed: 2,
-            got: names.len(),
+            got: members.len(),
         });
     }
-    let mut out = Vec::with_capacity(names.len());
-    for name in names {
-        let idx: Vec<usize> = (0..groups.len()).filter(|&i| &groups[i] == name).collect();
+    let mut out = Vec::with_capacity(members.len());
+    for (name, idx) in members {
         let sub: Vec<EffectSize> = idx.iter().map(|&i| effects[i].clone()).collect();
         let f = if sub.len() == 1 {
             single(&sub[0], opts)
         } else {
             fit(&sub, opts)?
         };
+        if f.se == 0.0 {
+            return Err(EvidenceError::Numerical(format!(
+                "subgroup `{name}`: its Knapp-Hartung SE is 0 (every study in it has the same \
+                 effect), so the between-subgroup test, which weights subgroups by 1/SE², is \
+                 undefined; use the z test (--test z)"
+            )));
+        }
         out.push(Subgroup {
             name: name.clone(),
             studies: idx,

@@ -12,9 +12,17 @@
 //!   checked against the likelihood at τ² = 0 (metafor's `ll0check`).
 //!
 //! All estimators are truncated at 0. Standard errors of τ² follow metafor's formulas.
+//!
+//! Scale guard: every estimator is scale-equivariant (y → c y, v → c² v gives τ² → c² τ²), so
+//! when the median v lies outside $[2^{-40}, 2^{40}]$ the data are rescaled by a power of 4
+//! (exact in binary floating point) to a median v near 1, estimated there and scaled back;
+//! otherwise squares of weights under- or overflow (REML with every vi = 1e200 used never to
+//! finish). Inside that window nothing is rescaled, so metafor's absolute thresholds apply as
+//! they do in R. Iteration guard: every loop is bounded, and a non-finite Fisher-scoring step
+//! hands over to the bracketed root search, which ends with a clear error if it cannot bracket.
 //! Source: Viechtbauer (2005) J Educ Behav Stat 30:261–293; metafor 3.8-1 `rma.uni` source.
 
-use crate::wls::{mul_vec, quad, trace, Design};
+use crate::wls::Design;
 use crate::zeroin::{zeroin, R_UNIROOT_TOL};
 use crate::{EvidenceError, Tau2Method};
 
@@ -50,6 +58,16 @@ pub fn estimate(
             iterations: 0,
         });
     }
+    let s = scale(v);
+    if s != 1.0 {
+        let (ys, vs) = rescaled(y, v, s);
+        let e = estimate(method, &ys, &vs, x)?;
+        return Ok(Tau2Estimate {
+            tau2: e.tau2 * s,
+            se: e.se.map(|a| a * s),
+            iterations: e.iterations,
+        });
+    }
     let mean = y.iter().sum::<f64>() / k as f64;
     let ymc: Vec<f64> = y.iter().map(|yi| yi - mean).collect();
     match method {
@@ -66,6 +84,25 @@ pub fn estimate(
     }
 }
 
+/// The power of 4 that brings the median of `v` near 1, or 1 when it lies in $[2^{-40}, 2^{40}]$.
+pub(crate) fn scale(v: &[f64]) -> f64 {
+    let m = median(v);
+    if (2f64.powi(-40)..=2f64.powi(40)).contains(&m) || !m.is_finite() || m <= 0.0 {
+        return 1.0;
+    }
+    let e = (m.log2() / 2.0).round() as i32;
+    4f64.powi(e)
+}
+
+/// `y / sqrt(s)` and `v / s` (exact for a power of 4).
+pub(crate) fn rescaled(y: &[f64], v: &[f64], s: f64) -> (Vec<f64>, Vec<f64>) {
+    let r = s.sqrt();
+    (
+        y.iter().map(|a| a / r).collect(),
+        v.iter().map(|a| a / s).collect(),
+    )
+}
+
 fn dfr(k: usize, p: usize) -> f64 {
     (k - p) as f64
 }
@@ -74,10 +111,10 @@ fn dl(ymc: &[f64], v: &[f64], x: &Design) -> Result<Tau2Estimate, EvidenceError>
     let (k, p) = (ymc.len(), x.p);
     let w: Vec<f64> = v.iter().map(|vi| 1.0 / vi).collect();
     let pm = x.projection(&w)?;
-    let rss = quad(&pm, ymc);
-    let tr = trace(&pm, k);
+    let rss = pm.quad(ymc);
+    let tr = pm.trace();
     let tau2 = ((rss - dfr(k, p)) / tr).max(0.0);
-    let sum_pp: f64 = pm.iter().map(|a| a * a).sum();
+    let sum_pp = pm.sum_sq(None, None);
     let se =
         (1.0 / (tr * tr) * (2.0 * dfr(k, p) + 4.0 * tau2 * tr + 2.0 * tau2 * tau2 * sum_pp)).sqrt();
     Ok(Tau2Estimate {
@@ -91,19 +128,18 @@ fn dl(ymc: &[f64], v: &[f64], x: &Design) -> Result<Tau2Estimate, EvidenceError>
 fn he(ymc: &[f64], v: &[f64], x: &Design) -> Result<(Tau2Estimate, f64), EvidenceError> {
     let (k, p) = (ymc.len(), x.p);
     let pm = x.projection(&vec![1.0; k])?;
-    let rss = quad(&pm, ymc);
-    let tr_pv: f64 = (0..k).map(|i| pm[i * k + i] * v[i]).sum();
+    let rss = pm.quad(ymc);
+    let tr_pv: f64 = (0..k).map(|i| pm.diag(i) * v[i]).sum();
     let raw = (rss - tr_pv) / dfr(k, p);
     let tau2 = raw.max(0.0);
-    // sum(PV * t(PV)) = sum_ij P_ij^2 v_i v_j
-    let mut s = 0.0;
-    for i in 0..k {
-        for j in 0..k {
-            s += pm[i * k + j] * pm[i * k + j] * v[i] * v[j];
-        }
-    }
+    // sum(PV * t(PV)) = sum_ij P_ij^2 v_i v_j, in units of max(v)² (one study with a huge vi
+    // would otherwise overflow the square although the SE itself is finite).
+    let vmax = v.iter().cloned().fold(0.0, f64::max);
+    let vn: Vec<f64> = v.iter().map(|a| a / vmax).collect();
+    let s = pm.sum_sq(Some(&vn), Some(&vn));
     let d = dfr(k, p);
-    let se = (1.0 / (d * d) * (2.0 * s + 4.0 * tau2 * tr_pv + 2.0 * tau2 * tau2 * d)).sqrt();
+    let (tn, trn) = (tau2 / vmax, tr_pv / vmax);
+    let se = vmax * (1.0 / (d * d) * (2.0 * s + 4.0 * tn * trn + 2.0 * tn * tn * d)).sqrt();
     Ok((
         Tau2Estimate {
             tau2,
@@ -119,18 +155,12 @@ fn sj(ymc: &[f64], v: &[f64], x: &Design) -> Result<Tau2Estimate, EvidenceError>
     let tau0 = ymc.iter().map(|a| a * a).sum::<f64>() / k as f64;
     let w: Vec<f64> = v.iter().map(|vi| 1.0 / (vi + tau0)).collect();
     let pm = x.projection(&w)?;
-    let rss = quad(&pm, ymc);
+    let rss = pm.quad(ymc);
     let d = dfr(k, p);
     let tau2 = (tau0 * rss / d).max(0.0);
-    let (mut s_pvpv, mut s_pvp, mut s_pp) = (0.0, 0.0, 0.0);
-    for i in 0..k {
-        for j in 0..k {
-            let pij = pm[i * k + j];
-            s_pvpv += pij * pij * v[i] * v[j];
-            s_pvp += pij * pij * v[j];
-            s_pp += pij * pij;
-        }
-    }
+    let s_pvpv = pm.sum_sq(Some(v), Some(v));
+    let s_pvp = pm.sum_sq(None, Some(v));
+    let s_pp = pm.sum_sq(None, None);
     let se = (tau0 * tau0 / (d * d)
         * (2.0 * s_pvpv + 4.0 * tau2 * s_pvp + 2.0 * tau2 * tau2 * s_pp))
         .sqrt();
@@ -173,8 +203,7 @@ pub fn generalised_q(tau2: f64, y: &[f64], v: &[f64], x: &Design) -> Result<f64,
             .map(|(wi, yi)| wi * (yi - mu) * (yi - mu))
             .sum());
     }
-    let pm = x.projection(&w)?;
-    Ok(quad(&pm, y))
+    Ok(x.projection(&w)?.quad(y))
 }
 
 /// Root of `generalised_q(τ²) = target` on `[lo, hi]`, as R's `uniroot(tol=eps^0.25)` finds it.
@@ -269,19 +298,19 @@ fn scoring_step(
     let pm = x.projection(&w)?;
     Ok(match method {
         Tau2Method::ML => {
-            let py = mul_vec(&pm, ymc);
+            let py = pm.mul_vec(ymc);
             let sw: f64 = w.iter().sum();
             let sw2: f64 = w.iter().map(|a| a * a).sum();
             (py.iter().map(|a| a * a).sum::<f64>() - sw, sw2)
         }
         Tau2Method::REML => {
-            let py = mul_vec(&pm, ymc);
-            let tr_pp: f64 = pm.iter().map(|a| a * a).sum();
-            (py.iter().map(|a| a * a).sum::<f64>() - trace(&pm, k), tr_pp)
+            let py = pm.mul_vec(ymc);
+            let tr_pp = pm.sum_sq(None, None);
+            (py.iter().map(|a| a * a).sum::<f64>() - pm.trace(), tr_pp)
         }
         _ => {
             let sw: f64 = w.iter().sum();
-            (quad(&pm, ymc) * kf / dfr(k, p) - kf, sw)
+            (pm.quad(ymc) * kf / dfr(k, p) - kf, sw)
         }
     })
 }
@@ -363,6 +392,12 @@ fn fisher_scoring(
         if adj.is_nan() {
             adj = 0.0;
         }
+        if adj.is_infinite() {
+            // No usable step (the information underflowed): solve the equation by bracketing.
+            tau2 = bracketed_root(method, ymc, v, x)?;
+            break;
+        }
+        // Step halving to stay ≥ 0 (metafor's `stepadj`); a finite step needs at most ~1100.
         while tau2 + adj < 0.0 {
             adj /= 2.0;
         }
@@ -384,10 +419,7 @@ fn fisher_scoring(
     let w: Vec<f64> = v.iter().map(|vi| 1.0 / (vi + tau2)).collect();
     let se = match method {
         Tau2Method::ML => (2.0 / w.iter().map(|a| a * a).sum::<f64>()).sqrt(),
-        Tau2Method::REML => {
-            let pm = x.projection(&w)?;
-            (2.0 / pm.iter().map(|a| a * a).sum::<f64>()).sqrt()
-        }
+        Tau2Method::REML => (2.0 / x.projection(&w)?.sum_sq(None, None)).sqrt(),
         _ => {
             let sw: f64 = w.iter().sum();
             (2.0 * kf * kf / dfr(k, p) / (sw * sw)).sqrt()

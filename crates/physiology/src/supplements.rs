@@ -79,6 +79,40 @@ impl Agent {
         }
     }
 
+    /// Largest single dose accepted, as (limit, unit, the dose `canonical` in that unit): guards
+    /// against typos (`"180 g"` for `"180 ug"`), far above any dose in the trials k2bone holds
+    /// (MK-4 15 mg, denosumab 210 mg in Peterson & Riggs 2012). Used by the scenario reader and
+    /// the dosing table alike; see [`Agent::check_dose`].
+    pub fn dose_limit(self, canonical: f64) -> (f64, &'static str, f64) {
+        match self {
+            // canonical: nmol → µg by the vitamer's molar mass.
+            Agent::VitaminK { vitamer, .. } => (
+                1.0e6,
+                "ug",
+                canonical * vitamer.molar_mass_g_per_mol() / 1000.0,
+            ),
+            Agent::VitaminD3 => (25_000.0, "ug (1,000,000 IU)", canonical),
+            Agent::Core(Drug::Calcium) => (5_000.0, "mg", canonical),
+            Agent::Core(Drug::Denosumab) => (1_000.0, "mg", canonical),
+            Agent::Core(Drug::Teriparatide) => (1_000.0, "ug", canonical),
+            Agent::Core(Drug::Calcitriol) => (100.0, "ug", canonical),
+        }
+    }
+
+    /// Refuses a dose above [`Agent::dose_limit`], with the scenario reader's message.
+    pub fn check_dose(self, amount: f64, unit: &str, canonical: f64) -> Result<(), String> {
+        let (limit, limit_unit, in_limit_unit) = self.dose_limit(canonical);
+        if in_limit_unit.is_finite() && in_limit_unit <= limit {
+            Ok(())
+        } else {
+            Err(format!(
+                "{amount} {unit} is out of range (accepted: up to {limit} {limit_unit} per dose \
+                 of {}; a guard against typos, not a safe dose)",
+                self.name()
+            ))
+        }
+    }
+
     /// Converts an amount with its unit to the canonical amount (nmol of vitamer before
     /// bioavailability; µg of D3; the core's unit for core drugs).
     pub fn to_canonical(self, amount: f64, unit: &str) -> Result<f64, DoseError> {

@@ -192,7 +192,7 @@ fn dosing(
     let canonical = agent
         .to_canonical(amount, &unit)
         .map_err(|e| node.err(dose_key, e.to_string()))?;
-    let (limit, limit_unit, in_limit_unit) = dose_limit(agent, canonical);
+    let (limit, limit_unit, in_limit_unit) = agent.dose_limit(canonical);
     if !(in_limit_unit.is_finite() && in_limit_unit <= limit) {
         return Err(node.err(
             dose_key,
@@ -213,24 +213,4 @@ fn dosing(
         field: node.field(key),
         line: node.line_of(key),
     })
-}
-
-/// Largest single dose accepted per agent, as (limit, unit, this dose in that unit): guards
-/// against typos (`"180 g"` for `"180 ug"`), far above any dose in the trials k2bone holds
-/// (MK-4 15 mg, denosumab 210 mg in Peterson & Riggs 2012).
-fn dose_limit(agent: Agent, canonical: f64) -> (f64, &'static str, f64) {
-    use k2bone_physiology::Drug;
-    match agent {
-        // canonical: nmol → µg by the vitamer's molar mass.
-        Agent::VitaminK { vitamer, .. } => (
-            1.0e6,
-            "ug",
-            canonical * vitamer.molar_mass_g_per_mol() / 1000.0,
-        ),
-        Agent::VitaminD3 => (25_000.0, "ug (1,000,000 IU)", canonical),
-        Agent::Core(Drug::Calcium) => (5_000.0, "mg", canonical),
-        Agent::Core(Drug::Denosumab) => (1_000.0, "mg", canonical),
-        Agent::Core(Drug::Teriparatide) => (1_000.0, "ug", canonical),
-        Agent::Core(Drug::Calcitriol) => (100.0, "ug", canonical),
-    }
 }

@@ -4,6 +4,12 @@
 //! (interval between doses, h), `addl` (number of additional doses) and `dur_h` (infusion
 //! duration, h; empty or 0 = bolus). `0,denosumab,60,mg,4032,7` is eight doses of 60 mg every
 //! 4032 h (6 × 28 days). Every error names the line and the column.
+//!
+//! The table has the scenario reader's guards: the same largest single dose per drug
+//! ([`k2bone_physiology::Agent::dose_limit`]: 5,000 mg of calcium, 1,000 mg of denosumab, …),
+//! no column named twice, no NaN/inf, at least one dose, and — with [`parse_dose_table_until`] —
+//! no dose (or infusion end, or `addl` repeat) after the end of the run, so that a run never
+//! reports a dose it did not give.
 
 use serde::Serialize;
 
@@ -32,6 +38,11 @@ pub struct DoseTableError {
 
 /// At most this many doses after expanding `addl` (a guard against typos like `addl=1e9`).
 pub const MAX_DOSES: usize = 1_000_000;
+/// At most this many doses in one dosing table. Every dose restarts the solver (about 0.2 ms a
+/// dose on the core model, so 100,000 hourly doses — 11 years — take ~17 s); a table of a
+/// million doses (`0,calcium,1,mg,1,999999`) ran for minutes. A scenario arm has its own bound
+/// (24 doses a day for at most 30 years) under [`MAX_DOSES`].
+pub const MAX_TABLE_DOSES: usize = 100_000;
 
 const REQUIRED: [&str; 4] = ["time_h", "drug", "amount", "unit"];
 const OPTIONAL: [&str; 3] = ["ii_h", "addl", "dur_h"];
@@ -41,6 +52,26 @@ pub fn parse_dose_table<M: OdeModel>(
     text: &str,
     origin: &str,
     model: &M,
+) -> Result<Vec<DoseEvent<M::Drug>>, DoseTableError> {
+    parse(text, origin, model, None)
+}
+
+/// Like [`parse_dose_table`], and refuses, with its line, any dose the run would not give: one
+/// at or after `end_h` (including `addl` repeats) or an infusion still running at `end_h`.
+pub fn parse_dose_table_until<M: OdeModel>(
+    text: &str,
+    origin: &str,
+    model: &M,
+    end_h: f64,
+) -> Result<Vec<DoseEvent<M::Drug>>, DoseTableError> {
+    parse(text, origin, model, Some(end_h))
+}
+
+fn parse<M: OdeModel>(
+    text: &str,
+    origin: &str,
+    model: &M,
+    end_h: Option<f64>,
 ) -> Result<Vec<DoseEvent<M::Drug>>, DoseTableError> {
     let err = |line: usize, column: &str, message: String| DoseTableError {
         origin: origin.to_string(),
@@ -57,6 +88,15 @@ pub fn parse_dose_table<M: OdeModel>(
         .map_err(|e| err(1, "-", format!("cannot read the header: {e}")))?
         .clone();
     let header_line = reader.position().line().max(1) as usize;
+    for (i, h) in headers.iter().enumerate() {
+        if headers.iter().take(i).any(|x| x == h) {
+            return Err(err(
+                header_line,
+                h,
+                "the column is named twice; every column name must be unique".into(),
+            ));
+        }
+    }
     for h in headers.iter() {
         if !REQUIRED.contains(&h) && !OPTIONAL.contains(&h) {
             return Err(err(
@@ -115,9 +155,13 @@ pub fn parse_dose_table<M: OdeModel>(
             v.is_finite() && v > 0.0
         })?
         .ok_or_else(|| err(line, "amount", "empty (accepted: a number > 0)".into()))?;
+        let raw_amount = amount;
         let (drug, amount) = model
             .resolve_dose(field("drug"), amount, field("unit"))
-            .map_err(|m| err(line, if m.contains("unit") { "unit" } else { "drug" }, m))?;
+            .map_err(|m| {
+                let column = if m.contains("unit") { "unit" } else { "drug" };
+                err(line, column, m)
+            })?;
         let ii_h = number("ii_h", "a finite number > 0", &|v| v.is_finite() && v > 0.0)?;
         let addl = number("addl", "a whole number >= 0", &|v| {
             v >= 0.0 && v.fract() == 0.0
@@ -127,6 +171,24 @@ pub fn parse_dose_table<M: OdeModel>(
             v.is_finite() && v >= 0.0
         })?
         .filter(|d| *d > 0.0);
+        // The typo guard applies to what is given within 24 h (all of a bolus; of an infusion
+        // over d > 24 h, the share 24/d).
+        let share = duration_h.map_or(1.0, |d| (24.0 / d).min(1.0));
+        model
+            .check_dose(drug, raw_amount * share, field("unit"), amount * share)
+            .map_err(|m| {
+                let m = if share < 1.0 {
+                    format!(
+                        "an infusion of {raw_amount} {} over {} h gives {m}",
+                        field("unit"),
+                        duration_h.unwrap_or(0.0)
+                    )
+                    .replace(" is out of range", " per 24 h, out of range")
+                } else {
+                    m
+                };
+                err(line, "amount", m)
+            })?;
         if addl > 0.0 && ii_h.is_none() {
             return Err(err(
                 line,
@@ -134,12 +196,12 @@ pub fn parse_dose_table<M: OdeModel>(
                 format!("addl = {addl} needs an interval ii_h > 0"),
             ));
         }
-        if events.len() as f64 + addl + 1.0 > MAX_DOSES as f64 {
+        if events.len() as f64 + addl + 1.0 > MAX_TABLE_DOSES as f64 {
             return Err(err(
                 line,
                 "addl",
                 format!(
-                    "{addl} additional doses is more than the accepted {MAX_DOSES} doses in all"
+                    "{addl} additional doses is more than the accepted {MAX_TABLE_DOSES} doses in all"
                 ),
             ));
         }
@@ -152,6 +214,29 @@ pub fn parse_dose_table<M: OdeModel>(
                 ));
             }
         }
+        if let Some(end) = end_h {
+            let last = time_h + addl * ii_h.unwrap_or(0.0);
+            let last_end = last + duration_h.unwrap_or(0.0);
+            let (column, what) = if time_h >= end {
+                ("time_h", format!("a dose at {time_h} h"))
+            } else if last >= end {
+                ("addl", format!("its last repeat at {last} h"))
+            } else if duration_h.is_some() && last_end > end {
+                ("dur_h", format!("an infusion running until {last_end} h"))
+            } else {
+                ("", String::new())
+            };
+            if !column.is_empty() {
+                return Err(err(
+                    line,
+                    column,
+                    format!(
+                        "{what} is not within the run, which ends at {end} h; lengthen the run \
+                         or remove the dose (it would be counted but never given)"
+                    ),
+                ));
+            }
+        }
         for k in 0..=(addl as usize) {
             events.push(DoseEvent {
                 time_h: time_h + k as f64 * ii_h.unwrap_or(0.0),
@@ -160,6 +245,15 @@ pub fn parse_dose_table<M: OdeModel>(
                 duration_h,
             });
         }
+    }
+    if events.is_empty() {
+        return Err(err(
+            header_line.max(1),
+            "-",
+            "the table has no doses (accepted: at least one row after the header; to run \
+             undosed, give no dosing table)"
+                .into(),
+        ));
     }
     events.sort_by(|a, b| a.time_h.total_cmp(&b.time_h));
     Ok(events)

@@ -31,7 +31,9 @@ pub mod test_models;
 mod trajectory;
 
 pub use arms::{run_arms, run_arms_observed, ArmRun, ArmSpec};
-pub use dosing::{parse_dose_table, DoseEvent, DoseTableError, MAX_DOSES};
+pub use dosing::{
+    parse_dose_table, parse_dose_table_until, DoseEvent, DoseTableError, MAX_DOSES, MAX_TABLE_DOSES,
+};
 pub use error::SimError;
 pub use model::OdeModel;
 pub use solver::Simulator;

@@ -33,6 +33,17 @@ pub trait OdeModel {
         amount: f64,
         unit: &str,
     ) -> Result<(Self::Drug, f64), String>;
+    /// Refuses an implausible amount (`amount` in `unit`, `canonical` as resolved) given within
+    /// 24 h: the typo guard of the scenario reader. Models without such limits accept all.
+    fn check_dose(
+        &self,
+        _drug: Self::Drug,
+        _amount: f64,
+        _unit: &str,
+        _canonical: f64,
+    ) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 impl OdeModel for CalciumBoneModel {
@@ -68,6 +79,15 @@ impl OdeModel for CalciumBoneModel {
     }
     fn add_infusion(&self, drug: Drug, rate_per_h: f64, inputs: &mut Inputs) {
         CalciumBoneModel::add_infusion(self, drug, rate_per_h, inputs)
+    }
+    fn check_dose(
+        &self,
+        drug: Drug,
+        amount: f64,
+        unit: &str,
+        canonical: f64,
+    ) -> Result<(), String> {
+        k2bone_physiology::Agent::Core(drug).check_dose(amount, unit, canonical)
     }
     fn resolve_dose(&self, drug: &str, amount: f64, unit: &str) -> Result<(Drug, f64), String> {
         let d = Drug::parse(drug).map_err(|e| e.to_string())?;
@@ -117,6 +137,15 @@ impl OdeModel for k2bone_physiology::BoneHealthModel {
     }
     fn add_infusion(&self, agent: Self::Drug, rate_per_h: f64, inputs: &mut Inputs) {
         k2bone_physiology::BoneHealthModel::add_infusion(self, agent, rate_per_h, inputs)
+    }
+    fn check_dose(
+        &self,
+        agent: Self::Drug,
+        amount: f64,
+        unit: &str,
+        canonical: f64,
+    ) -> Result<(), String> {
+        agent.check_dose(amount, unit, canonical)
     }
     fn resolve_dose(
         &self,

@@ -235,27 +235,46 @@ struct Actions<'a, D> {
     doses: &'a [DoseEvent<D>],
     /// Sorted unique times (> 0, < t_end) at which something happens.
     breakpoints: Vec<f64>,
+    /// (time, dose index, true = start or bolus / false = infusion stop), sorted by time and,
+    /// within one time, in dose order with a start before its stop: the order the doses were
+    /// applied in when every dose was scanned at every breakpoint (which was quadratic in the
+    /// number of doses; a million doses never finished).
+    events: Vec<(f64, usize, bool)>,
 }
 
 impl<'a, D: Copy> Actions<'a, D> {
     fn new(doses: &'a [DoseEvent<D>], t_end: f64) -> Self {
-        let mut breakpoints: Vec<f64> = doses
+        let mut events: Vec<(f64, usize, bool)> = doses
             .iter()
-            .flat_map(|d| {
-                let end = d.duration_h.map(|dur| d.time_h + dur);
-                std::iter::once(d.time_h).chain(end)
+            .enumerate()
+            .flat_map(|(i, d)| {
+                let stop = d.duration_h.map(|dur| (d.time_h + dur, i, false));
+                std::iter::once((d.time_h, i, true)).chain(stop)
             })
+            .collect();
+        events.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut breakpoints: Vec<f64> = events
+            .iter()
+            .map(|e| e.0)
             .filter(|t| *t > 0.0 && *t < t_end)
             .collect();
-        breakpoints.sort_by(f64::total_cmp);
         breakpoints.dedup();
-        Actions { doses, breakpoints }
+        Actions {
+            doses,
+            breakpoints,
+            events,
+        }
+    }
+
+    /// The events at exactly `t`.
+    fn at(&self, t: f64) -> &[(f64, usize, bool)] {
+        let lo = self.events.partition_point(|e| e.0 < t);
+        let hi = lo + self.events[lo..].partition_point(|e| e.0 <= t);
+        &self.events[lo..hi]
     }
 
     fn has_events_at(&self, t: f64) -> bool {
-        self.doses
-            .iter()
-            .any(|d| d.time_h == t || d.duration_h.is_some_and(|dur| d.time_h + dur == t))
+        !self.at(t).is_empty()
     }
 
     fn apply_at<M: OdeModel<Drug = D>>(
@@ -265,19 +284,12 @@ impl<'a, D: Copy> Actions<'a, D> {
         y: &mut [f64],
         inputs: &mut M::Inputs,
     ) {
-        for d in self.doses {
-            match d.duration_h {
-                None if d.time_h == t => model.apply_bolus(d.drug, d.amount, y),
-                Some(dur) => {
-                    let rate = d.amount / dur;
-                    if d.time_h == t {
-                        model.add_infusion(d.drug, rate, inputs);
-                    }
-                    if d.time_h + dur == t {
-                        model.add_infusion(d.drug, -rate, inputs);
-                    }
-                }
-                None => {}
+        for &(_, i, start) in self.at(t) {
+            let d = &self.doses[i];
+            match (d.duration_h, start) {
+                (None, _) => model.apply_bolus(d.drug, d.amount, y),
+                (Some(dur), true) => model.add_infusion(d.drug, d.amount / dur, inputs),
+                (Some(dur), false) => model.add_infusion(d.drug, -(d.amount / dur), inputs),
             }
         }
     }

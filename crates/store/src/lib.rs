@@ -3,10 +3,20 @@
 //! The database file is created on first use in the user's data directory, or where
 //! `K2BONE_DATA` points. Schema changes are numbered migrations in `migrations/`, applied in
 //! order and recorded in SQLite's `user_version`, so an old database is upgraded in place.
+//!
+//! Several k2bone processes may use one data directory at once: the database runs in WAL mode
+//! (readers never block the writer), every connection waits up to [`BUSY_TIMEOUT`] for a lock
+//! instead of failing with "database is locked", and the migrations run inside one
+//! `BEGIN IMMEDIATE` transaction that re-reads the schema version after taking the write lock,
+//! so concurrent first opens serialise and the second finds the work done.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
-use rusqlite::Connection;
+use rusqlite::{Connection, TransactionBehavior};
+
+/// How long a connection waits for another process's lock before giving up.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The numbered migrations, in order. Migration `i` (1-based) sets `user_version = i`.
 /// Each feature owns its own file: add new ones at the end, never edit a shipped one.
@@ -57,6 +67,26 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
 }
 
+/// Text from the database made safe to print on a terminal: control characters (U+0000–U+001F,
+/// U+007F–U+009F: escape sequences, carriage returns, bells) are replaced by `\u{…}` escapes.
+/// New imports refuse such characters; this covers rows written by older versions.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().any(char::is_control) {
+        text.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_unicode().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
+    }
+}
+
 /// The data directory: `K2BONE_DATA` if set, else the platform's user data directory
 /// (`$XDG_DATA_HOME/k2bone` or `~/.local/share/k2bone`), else `./.k2bone`.
 pub fn data_dir() -> PathBuf {
@@ -90,6 +120,21 @@ impl Store {
             path: path.clone(),
             source,
         })?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Persistent in the file; a no-op once set. Returns the mode now in force. On a new file
+        // the switch takes an exclusive lock, and SQLite answers BUSY at once (without the busy
+        // handler, to avoid a deadlock) when this connection already holds its shared lock while
+        // another one switches: so retry until the busy timeout.
+        let mode: String =
+            retry_while_busy(|| conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::Open {
+                path,
+                source: rusqlite::Error::InvalidParameterName(format!(
+                    "the file system refused WAL journal mode (got `{mode}`)"
+                )),
+            });
+        }
         let mut store = Store { conn, path };
         store.migrate()?;
         Ok(store)
@@ -135,8 +180,15 @@ impl Store {
 
     fn migrate(&mut self) -> Result<(), StoreError> {
         self.conn.execute_batch("PRAGMA foreign_keys = ON;")?;
-        let current = self.schema_version()?;
         let known = MIGRATIONS.len() as i64;
+        if self.schema_version()? == known {
+            return Ok(());
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Re-read under the write lock: another process may have migrated meanwhile.
+        let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if current > known {
             return Err(StoreError::TooNew {
                 path: self.path.clone(),
@@ -145,13 +197,28 @@ impl Store {
             });
         }
         for (i, (name, sql)) in MIGRATIONS.iter().enumerate().skip(current as usize) {
-            let tx = self.conn.transaction()?;
             tx.execute_batch(sql)
                 .and_then(|_| tx.pragma_update(None, "user_version", (i + 1) as i64))
                 .map_err(|source| StoreError::Migration { name, source })?;
-            tx.commit()?;
         }
+        tx.commit()?;
         Ok(())
+    }
+}
+
+/// Runs `f` again while SQLite reports the database busy, for up to [`BUSY_TIMEOUT`].
+fn retry_while_busy<T>(mut f: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+    let start = std::time::Instant::now();
+    loop {
+        match f() {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy
+                    && start.elapsed() < BUSY_TIMEOUT =>
+            {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            other => return other,
+        }
     }
 }
 
@@ -170,6 +237,47 @@ mod tests {
         // Reopening applies nothing new and keeps the version.
         let again = Store::open_in(dir.path()).unwrap();
         assert_eq!(again.schema_version().unwrap(), v);
+    }
+
+    #[test]
+    fn file_database_is_in_wal_mode_with_a_busy_timeout() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open_in(dir.path()).unwrap();
+        let mode: String = s
+            .conn()
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        let ms: i64 = s
+            .conn()
+            .query_row("PRAGMA busy_timeout", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(ms, BUSY_TIMEOUT.as_millis() as i64);
+    }
+
+    #[test]
+    fn concurrent_first_opens_all_succeed() {
+        // Threads stand in for processes here (each has its own connection, so SQLite's file
+        // locks are what serialises them); tests/concurrent_open.rs uses real processes.
+        for _ in 0..5 {
+            let dir = tempfile::tempdir().unwrap();
+            let errs: Vec<String> = std::thread::scope(|sc| {
+                let hs: Vec<_> = (0..8)
+                    .map(|_| sc.spawn(|| Store::open_in(dir.path()).map(|_| ())))
+                    .collect();
+                hs.into_iter()
+                    .filter_map(|h| h.join().unwrap().err().map(|e| e.to_string()))
+                    .collect()
+            });
+            assert!(errs.is_empty(), "{errs:?}");
+        }
+    }
+
+    #[test]
+    fn printable_escapes_control_characters_only() {
+        assert_eq!(printable("Käse 100 g"), "Käse 100 g");
+        assert_eq!(printable("x\u{1b}[2Jy\u{7}"), "x\\u{1b}[2Jy\\u{7}");
+        assert!(!printable("a\r\nb\u{9b}").chars().any(char::is_control));
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! assert!(rows.iter().any(|r| r.study_id == "shiraki_2000"));
 //! ```
 
-use rusqlite::{params, Connection, Row, Transaction};
+use rusqlite::{params, Connection, Row, Transaction, TransactionBehavior};
 
 use crate::trial_error::TrialError;
 use crate::trials::{shipped_trials, Dispersion, TrialRow};
@@ -27,7 +27,14 @@ pub fn seed_if_needed(conn: &mut Connection) -> Result<bool, TrialError> {
         return Ok(false);
     }
     let rows = shipped_trials()?;
-    let tx = conn.transaction()?;
+    // IMMEDIATE: concurrent first runs queue on the write lock (busy timeout) instead of failing
+    // on a lock upgrade; the second one then finds the seed in and stops.
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let have: Option<i64> =
+        tx.query_row("SELECT MAX(version) FROM trial_seed", [], |r| r.get(0))?;
+    if have == Some(SEED_VERSION) {
+        return Ok(false);
+    }
     tx.execute("DELETE FROM trial_rows WHERE origin = 'shipped'", [])?;
     tx.execute("DELETE FROM trial_seed", [])?;
     for r in &rows {
@@ -109,7 +116,7 @@ fn insert(tx: &Transaction, r: &TrialRow, origin: &str) -> Result<(), TrialError
 /// Returns the number of rows imported.
 pub fn import_csv(conn: &mut Connection, text: &str, file: &str) -> Result<usize, TrialError> {
     let rows = crate::trials::read_trials_csv(text, file)?;
-    let tx = conn.transaction()?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     for (i, r) in rows.iter().enumerate() {
         if let Some(origin) = existing_origin(&tx, r)? {
             // Dropping `tx` rolls back the rows inserted so far.
@@ -125,6 +132,47 @@ pub fn import_csv(conn: &mut Connection, text: &str, file: &str) -> Result<usize
     }
     tx.commit()?;
     Ok(rows.len())
+}
+
+/// Deletes imported (`user`) rows of a study: all of them, or those of one outcome and/or time
+/// point. Shipped rows are never deleted (they are re-seeded from the shipped CSV); a study
+/// without matching imported rows is an error naming what exists. Returns the rows deleted.
+pub fn delete_imported(
+    conn: &mut Connection,
+    study_id: &str,
+    outcome: Option<&str>,
+    timepoint_months: Option<f64>,
+) -> Result<usize, TrialError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let any: i64 = tx.query_row(
+        "SELECT COUNT(*) FROM trial_rows WHERE study_id = ?1",
+        [study_id],
+        |r| r.get(0),
+    )?;
+    if any == 0 {
+        drop(tx);
+        return study(conn, study_id).map(|_| 0);
+    }
+    let n = tx.execute(
+        "DELETE FROM trial_rows WHERE origin = 'user' AND study_id = ?1
+           AND (?2 IS NULL OR outcome = ?2) AND (?3 IS NULL OR timepoint_months = ?3)",
+        params![study_id, outcome, timepoint_months],
+    )?;
+    if n == 0 {
+        let mut what = String::new();
+        if let Some(o) = outcome {
+            what += &format!(" for outcome `{o}`");
+        }
+        if let Some(t) = timepoint_months {
+            what += &format!(" at {t} months");
+        }
+        return Err(TrialError::NotImported {
+            study_id: study_id.into(),
+            what,
+        });
+    }
+    tx.commit()?;
+    Ok(n)
 }
 
 /// Filters of [`list`]; `None` matches everything. Text matches ignore ASCII case.

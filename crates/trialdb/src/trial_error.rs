@@ -91,6 +91,14 @@ pub enum TrialError {
         /// The ids in the database.
         known: String,
     },
+    /// A delete that would touch shipped rows (only imported rows can be deleted).
+    #[error("study `{study_id}` has no imported rows{what}; only rows imported with `evidence import` can be deleted (the shipped rows come from data/evidence/trials.csv)")]
+    NotImported {
+        /// The id asked for.
+        study_id: String,
+        /// The outcome/time point asked for, as text (empty for the whole study).
+        what: String,
+    },
     /// An unknown published analysis.
     #[error("no published analysis `{name}` (available: {available})")]
     UnknownAnalysis {

@@ -171,6 +171,16 @@ pub const OPTIONAL_COLUMNS: &[&str] = &[
     "curation_note",
 ];
 
+/// Accepted ranges of imported numbers: wide enough for any trial, narrow enough that a typo
+/// (or 1e308) cannot poison a pooled outcome.
+pub const MAX_PARTICIPANTS: i64 = 10_000_000;
+/// Largest |mean| and SD/SE (the outcomes are % changes, g/cm², T-scores, rates).
+pub const MAX_OUTCOME_VALUE: f64 = 1e6;
+/// Largest dose, µg/day (MK-4 is given at 45,000 µg/day).
+pub const MAX_DOSE_UG_PER_DAY: f64 = 1e6;
+/// Longest duration or time point, months.
+pub const MAX_MONTHS: f64 = 600.0;
+
 /// One CSV record being read: file, row numbers and the cells by column name.
 struct Cells<'a> {
     file: &'a str,
@@ -221,7 +231,7 @@ impl Cells<'_> {
         match self.text(column) {
             None => Ok(None),
             Some(s) => match s.parse::<i64>() {
-                Ok(v) if v >= min => Ok(Some(v)),
+                Ok(v) if v >= min && v <= MAX_PARTICIPANTS => Ok(Some(v)),
                 _ => Err(self.bad(column, &s, accepted)),
             },
         }
@@ -242,6 +252,19 @@ pub fn read_trials_csv(text: &str, file: &str) -> Result<Vec<TrialRow>, TrialErr
             message: e.to_string(),
         })?
         .clone();
+    for (i, h) in headers.iter().enumerate() {
+        if let Some(first) = headers.iter().take(i).position(|x| x == h) {
+            return Err(TrialError::Csv {
+                file: file.to_string(),
+                line: 1,
+                message: format!(
+                    "column {} repeats the header `{h}` of column {}; every column name must be unique",
+                    i + 1,
+                    first + 1
+                ),
+            });
+        }
+    }
     for h in headers.iter() {
         if !REQUIRED_COLUMNS.contains(&h) && !OPTIONAL_COLUMNS.contains(&h) {
             return Err(TrialError::UnknownColumn {
@@ -276,6 +299,13 @@ pub fn read_trials_csv(text: &str, file: &str) -> Result<Vec<TrialRow>, TrialErr
                 .map(|(h, v)| (h, v.to_string()))
                 .collect(),
         };
+        if let Some((h, v)) = headers
+            .iter()
+            .zip(rec.iter())
+            .find(|(_, v)| v.chars().any(char::is_control))
+        {
+            return Err(cells.bad(h, v, "text without control characters (U+0000-U+001F, U+007F-U+009F: tabs, line breaks, terminal escapes)"));
+        }
         let t = parse_row(&cells)?;
         if let Some(&first_row) = seen.get(&t.key()) {
             return Err(TrialError::Duplicate {
@@ -298,7 +328,9 @@ pub fn read_trials_csv(text: &str, file: &str) -> Result<Vec<TrialRow>, TrialErr
 }
 
 fn parse_row(c: &Cells) -> Result<TrialRow, TrialError> {
-    let positive = |v: f64| v > 0.0;
+    let months = |v: f64| v > 0.0 && v <= MAX_MONTHS;
+    let dispersion_ok = |v: f64| v > 0.0 && v <= MAX_OUTCOME_VALUE;
+    let mean_ok = |v: f64| v.abs() <= MAX_OUTCOME_VALUE;
     let year = c.required("year")?;
     let year = match year.parse::<i64>() {
         Ok(y) if (1900..=2100).contains(&y) => y,
@@ -307,15 +339,23 @@ fn parse_row(c: &Cells) -> Result<TrialRow, TrialError> {
     let n_treat = c.count(
         "n_treat",
         1,
-        "a whole number >= 1, or empty if not reported",
+        "a whole number >= 1 (at most 10000000), or empty if not reported",
     )?;
     let n_control = c.count(
         "n_control",
         1,
-        "a whole number >= 1, or empty if not reported",
+        "a whole number >= 1 (at most 10000000), or empty if not reported",
     )?;
-    let events_treat = c.count("events_treat", 0, "a whole number >= 0, or empty")?;
-    let events_control = c.count("events_control", 0, "a whole number >= 0, or empty")?;
+    let events_treat = c.count(
+        "events_treat",
+        0,
+        "a whole number >= 0 (at most 10000000), or empty",
+    )?;
+    let events_control = c.count(
+        "events_control",
+        0,
+        "a whole number >= 0 (at most 10000000), or empty",
+    )?;
     for (col, ev, n) in [
         ("events_treat", events_treat, n_treat),
         ("events_control", events_control, n_control),
@@ -331,11 +371,21 @@ fn parse_row(c: &Cells) -> Result<TrialRow, TrialError> {
             }
         }
     }
-    let sd = "a number > 0, or empty if not reported";
+    let sd = "a number > 0 (at most 1e6), or empty if not reported";
     let timepoint = c.required("timepoint_months")?;
     let timepoint_months = c
-        .number("timepoint_months", positive, "a number of months > 0")?
-        .ok_or_else(|| c.bad("timepoint_months", &timepoint, "a number of months > 0"))?;
+        .number(
+            "timepoint_months",
+            months,
+            "a number of months > 0 (at most 600)",
+        )?
+        .ok_or_else(|| {
+            c.bad(
+                "timepoint_months",
+                &timepoint,
+                "a number of months > 0 (at most 600)",
+            )
+        })?;
     let dispersion_type = c.text("dispersion_type");
     let dispersion = match c.text("dispersion") {
         Some(s) => Some(
@@ -364,20 +414,28 @@ fn parse_row(c: &Cells) -> Result<TrialRow, TrialError> {
         k_form: c.required("k_form")?,
         dose_ug_per_day: c.number(
             "dose_ug_per_day",
-            positive,
-            "a dose in µg/day > 0, or empty",
+            |v| v > 0.0 && v <= MAX_DOSE_UG_PER_DAY,
+            "a dose in µg/day > 0 (at most 1e6), or empty",
         )?,
         co_treatment: c.text("co_treatment"),
         duration_months: c.number(
             "duration_months",
-            positive,
-            "a number of months > 0, or empty",
+            months,
+            "a number of months > 0 (at most 600), or empty",
         )?,
         outcome: c.required("outcome")?,
-        mean_treat: c.number("mean_treat", |_| true, "a number, or empty")?,
-        sd_treat: c.number("sd_treat", positive, sd)?,
-        mean_control: c.number("mean_control", |_| true, "a number, or empty")?,
-        sd_control: c.number("sd_control", positive, sd)?,
+        mean_treat: c.number(
+            "mean_treat",
+            mean_ok,
+            "a number (from -1e6 to 1e6), or empty",
+        )?,
+        sd_treat: c.number("sd_treat", dispersion_ok, sd)?,
+        mean_control: c.number(
+            "mean_control",
+            mean_ok,
+            "a number (from -1e6 to 1e6), or empty",
+        )?,
+        sd_control: c.number("sd_control", dispersion_ok, sd)?,
         events_treat,
         events_control,
         source: c.required("source")?,

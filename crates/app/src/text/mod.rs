@@ -37,3 +37,48 @@ pub fn truncate(s: &str, n: usize) -> String {
 pub fn or_dash<T: std::fmt::Display>(v: Option<T>) -> String {
     v.map(|x| x.to_string()).unwrap_or_else(|| "-".into())
 }
+
+/// A report made safe for a terminal: every control character but line breaks and tabs is
+/// escaped (`\u{1b}`), so text read from a database (an imported study's notes, a food's name)
+/// cannot move the cursor, retitle the window or clear the screen. The multi-line form of
+/// [`k2bone_store::printable`], which escapes line breaks too.
+pub struct Printable<'a>(pub &'a dyn std::fmt::Display);
+
+impl std::fmt::Display for Printable<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = self.0.to_string();
+        if !text
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
+        {
+            return f.write_str(&text);
+        }
+        for line in text.split_inclusive('\n') {
+            let (body, end) = match line.strip_suffix('\n') {
+                Some(b) => (b, "\n"),
+                None => (line, ""),
+            };
+            for part in body.split('\t').enumerate() {
+                if part.0 > 0 {
+                    f.write_str("\t")?;
+                }
+                f.write_str(&k2bone_store::printable(part.1))?;
+            }
+            f.write_str(end)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn printable_reports_keep_lines_and_escape_the_rest() {
+        let r = "a\u{1b}[2Jb\n\tc\u{7}\n";
+        assert_eq!(
+            super::Printable(&r).to_string(),
+            "a\\u{1b}[2Jb\n\tc\\u{7}\n"
+        );
+        assert_eq!(super::Printable(&"plain\n").to_string(), "plain\n");
+    }
+}

@@ -26,13 +26,16 @@ pub struct CalibrateArgs {
     /// Output directory for vitamin-k-params.toml and calibration-report.md.
     #[arg(long, default_value = "out/calibration")]
     out: PathBuf,
-    /// Only evaluate the targets with the starting parameters; fit nothing.
+    /// Only evaluate the targets with the starting parameters; fit nothing, write nothing.
     #[arg(long)]
     check: bool,
     /// Iterations of the bone response's MCMC instead of the file's [bone_fit] value (a quick
     /// look: the shipped posterior used the file's value).
     #[arg(long)]
     bone_iterations: Option<usize>,
+    /// Replace an earlier fit in --out.
+    #[arg(long)]
+    force: bool,
 }
 
 pub fn run(args: CalibrateArgs) -> AppResult<()> {
@@ -42,13 +45,16 @@ pub fn run(args: CalibrateArgs) -> AppResult<()> {
         out: args.out,
         check_only: args.check,
         bone_iterations: args.bone_iterations,
+        force: args.force,
     };
     let c = calibrate(&req, &Bar::new(false), &Cancel::new())?;
     print_report(&c.targets_table())?;
     if let Some(b) = &c.bone {
         print_report(&b.report())?;
     }
-    let written: Vec<String> = c.written.iter().map(|p| p.display().to_string()).collect();
-    eprintln!("wrote {}", written.join(" and "));
+    if !c.written.is_empty() {
+        let written: Vec<String> = c.written.iter().map(|p| p.display().to_string()).collect();
+        eprintln!("wrote {}", written.join(" and "));
+    }
     Ok(())
 }

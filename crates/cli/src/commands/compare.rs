@@ -8,7 +8,7 @@ use k2bone_app::compare::{compare, CompareRequest, Comparison};
 use k2bone_app::{AppError, AppResult, Cancel, ScenarioSource};
 use k2bone_report::disclaimer::DISCLAIMER;
 
-use crate::format::{print_json, Format};
+use crate::format::{outln, print_json, print_report, Format};
 use crate::progress::Bar;
 
 /// Compare arms side by side (end of study, difference from the first arm).
@@ -30,6 +30,9 @@ pub struct CompareArgs {
     /// Also write each scenario's outputs under DIR/<name>/.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Replace earlier outputs under --out.
+    #[arg(long, requires = "out")]
+    force: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -46,6 +49,7 @@ pub fn run(args: CompareArgs) -> AppResult<()> {
         scenarios,
         keys: args.keys,
         out: args.out,
+        force: args.force,
     };
     let bar = Bar::new(args.quiet || args.format != Format::Text);
     let c = compare(&req, &bar, &Cancel::new())?;
@@ -53,10 +57,7 @@ pub fn run(args: CompareArgs) -> AppResult<()> {
     match args.format {
         Format::Json => print_json(&c),
         Format::Csv => print_csv(&c),
-        Format::Text => {
-            print_text(&c);
-            Ok(())
-        }
+        Format::Text => print_text(&c),
     }
 }
 
@@ -65,7 +66,7 @@ fn unit(c: &Comparison, key: &str) -> String {
 }
 
 fn print_csv(c: &Comparison) -> AppResult<()> {
-    let mut w = csv::Writer::from_writer(std::io::stdout());
+    let mut w = csv::Writer::from_writer(Vec::new());
     let first = &c.arms[0];
     let mut head = vec!["key".to_string(), "unit".to_string()];
     head.extend(c.arms.iter().map(|a| a.name.clone()));
@@ -87,10 +88,11 @@ fn print_csv(c: &Comparison) -> AppResult<()> {
         );
         w.write_record(&row).map_err(AppError::failed)?;
     }
-    w.flush().map_err(AppError::failed)
+    let bytes = w.into_inner().map_err(AppError::failed)?;
+    print_report(&String::from_utf8_lossy(&bytes))
 }
 
-fn print_text(c: &Comparison) {
+fn print_text(c: &Comparison) -> AppResult<()> {
     let width = c
         .arms
         .iter()
@@ -102,7 +104,7 @@ fn print_text(c: &Comparison) {
     for a in &c.arms {
         head.push_str(&format!(" {:>width$}", a.name));
     }
-    anstream::println!("{}", crate::style::header(&head));
+    outln!("{}", crate::style::header(&head));
     let first = &c.arms[0];
     for (i, k) in c.keys.iter().enumerate() {
         let mut line = format!("{:<34} {:<7}", k, unit(c, k));
@@ -114,10 +116,11 @@ fn print_text(c: &Comparison) {
             };
             line.push_str(&format!(" {cell:>width$}"));
         }
-        println!("{line}");
+        outln!("{line}");
     }
-    println!(
+    outln!(
         "\n(in brackets: difference from `{}`)\n{DISCLAIMER}",
         c.reference
     );
+    Ok(())
 }

@@ -19,6 +19,7 @@ pub struct CompletionsArgs {
 
 pub fn run(args: CompletionsArgs) -> AppResult<()> {
     let mut cmd = crate::Cli::command();
-    clap_complete::generate(args.shell, &mut cmd, "k2bone", &mut std::io::stdout());
-    Ok(())
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut cmd, "k2bone", &mut script);
+    crate::format::print_report(&String::from_utf8_lossy(&script))
 }

@@ -1,12 +1,16 @@
 //! `k2bone demo`: runs the built-in demo scenario (MK-7 180 µg/d for 3 years, with and without
 //! D3 + calcium) and writes the full set of outputs, then says where the report is.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use k2bone_app::{AppResult, Cancel};
 
+use crate::format::outln;
 use crate::progress::Bar;
+
+/// The demo's own output folder.
+const DEFAULT_OUT: &str = "k2bone-demo";
 
 /// Run the built-in demo and write its report, plots and data.
 #[derive(Debug, Args)]
@@ -15,17 +19,27 @@ use crate::progress::Bar;
   k2bone demo --out /tmp/k2bone-demo")]
 pub struct DemoArgs {
     /// Output directory (created if needed).
-    #[arg(long, default_value = "k2bone-demo")]
+    #[arg(long, default_value = DEFAULT_OUT)]
     out: PathBuf,
+    /// Replace earlier outputs in --out (an earlier demo in the default k2bone-demo is always replaced).
+    #[arg(long)]
+    force: bool,
     /// Print only where the report is.
     #[arg(long, short)]
     quiet: bool,
 }
 
 pub fn run(args: DemoArgs) -> AppResult<()> {
-    let output = k2bone_app::demo(args.out.clone(), &Bar::new(args.quiet), &Cancel::new())?;
+    // The default folder is the demo's own: re-running the README's quick start replaces it.
+    let force = args.force || args.out == Path::new(DEFAULT_OUT);
+    let output = k2bone_app::demo(
+        args.out.clone(),
+        force,
+        &Bar::new(args.quiet),
+        &Cancel::new(),
+    )?;
     if !args.quiet {
-        super::simulate::print_study(&output);
+        super::simulate::print_study(&output)?;
     }
     let report = args.out.join("report.html");
     let (what, path) = if report.exists() {
@@ -33,7 +47,7 @@ pub fn run(args: DemoArgs) -> AppResult<()> {
     } else {
         ("results in", args.out)
     };
-    anstream::println!(
+    outln!(
         "\n{what} {}",
         crate::style::path(&path.display().to_string())
     );

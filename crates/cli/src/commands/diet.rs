@@ -28,9 +28,10 @@ pub struct DietArgs {
 
 #[derive(Debug, Args)]
 struct PersonArgs {
-    /// Anticoagulant taken.
-    #[arg(long, value_enum, ignore_case = true)]
-    anticoagulant: Option<Anticoagulant>,
+    /// Anticoagulant taken: warfarin (coumadin), acenocoumarol (sintrom), phenprocoumon
+    /// (marcumar), apixaban, rivaroxaban, dabigatran, edoxaban, or none (the default).
+    #[arg(long, value_name = "DRUG", value_parser = taken)]
+    anticoagulant: Option<Taken>,
     /// Age in years (under 18 is outside the evidence).
     #[arg(long)]
     age: Option<f64>,
@@ -39,10 +40,18 @@ struct PersonArgs {
     pregnant: bool,
 }
 
+/// `--anticoagulant`: a drug, or `none` as in a scenario file.
+#[derive(Debug, Clone, Copy)]
+struct Taken(Option<Anticoagulant>);
+
+fn taken(s: &str) -> Result<Taken, String> {
+    Anticoagulant::parse_or_none(s).map(Taken)
+}
+
 impl PersonArgs {
     fn profile(self) -> SafetyProfile {
         SafetyProfile {
-            anticoagulant: self.anticoagulant,
+            anticoagulant: self.anticoagulant.and_then(|t| t.0),
             age_years: self.age,
             pregnant: self.pregnant,
         }
@@ -63,6 +72,9 @@ enum DietCommand {
         /// Also write the intake as dose events for the simulation (CSV: time_h,vitamer,amount_ug,...).
         #[arg(long, value_name = "FILE.csv")]
         dose_events: Option<PathBuf>,
+        /// Replace an existing --dose-events file.
+        #[arg(long, requires = "dose_events")]
+        force: bool,
     },
     /// Foods and grams per day that reach a vitamin K2 target with the fewest grams.
     Plan {
@@ -107,12 +119,14 @@ pub fn run(args: DietArgs) -> AppResult<()> {
             person,
             skip_unknown,
             dose_events,
+            force,
         } => {
             let req = DietReportRequest {
                 log,
                 person: person.profile(),
                 skip_unknown,
                 dose_events,
+                force,
             };
             let r = diet_report(&foods, &req)?;
             match format {

@@ -12,7 +12,7 @@ use k2bone_app::{AppError, AppResult};
 use k2bone_evidence::{Measure, Test};
 use k2bone_trialdb::trial_db::TrialFilter;
 
-use crate::format::{print_json, print_report, Format};
+use crate::format::{outln, print_json, print_report, Format};
 
 #[derive(Debug, Args)]
 pub struct EvidenceArgs {
@@ -47,6 +47,17 @@ enum EvidenceCommand {
         /// The CSV file.
         #[arg(value_name = "FILE.csv")]
         file: PathBuf,
+    },
+    /// Delete imported rows of a study (all, or one outcome and/or time point); shipped rows stay.
+    Delete {
+        /// Study id of the imported rows.
+        study_id: String,
+        /// Only the rows of this outcome.
+        #[arg(long)]
+        outcome: Option<String>,
+        /// Only the rows at this time point, months.
+        #[arg(long)]
+        timepoint_months: Option<f64>,
     },
     /// Meta-analysis of one outcome over the trials in the database.
     Analyze(AnalyzeArgs),
@@ -122,11 +133,27 @@ pub fn run(args: EvidenceArgs) -> AppResult<()> {
         }
         EvidenceCommand::Import { file } => {
             let i = db.import(&file)?;
-            println!(
+            outln!(
                 "imported {} trial rows from {} into {}",
                 i.rows,
                 i.file.display(),
                 i.database.display()
+            );
+        }
+        EvidenceCommand::Delete {
+            study_id,
+            outcome,
+            timepoint_months,
+        } => {
+            let d = db.delete(&study_id, outcome.as_deref(), timepoint_months)?;
+            if json {
+                return print_json(&d);
+            }
+            outln!(
+                "deleted {} imported row(s) of {} from {}",
+                d.rows,
+                k2bone_app::printable(&d.study_id),
+                d.database.display()
             );
         }
         EvidenceCommand::Analyze(a) => {

@@ -5,9 +5,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 use k2bone_app::foods::Foods;
+use k2bone_app::printable;
 use k2bone_app::AppResult;
 
-use crate::format::{csv_field, print_json, print_report, Csv, Format};
+use crate::format::{csv_field, outln, print_json, print_report, Csv, Format};
 
 /// Options every `foods` and `diet` command takes.
 #[derive(Debug, Args)]
@@ -53,6 +54,12 @@ enum FoodsCommand {
         #[arg(value_name = "FILE.csv")]
         file: PathBuf,
     },
+    /// Remove a food you added (by id or name); shipped foods stay.
+    Remove {
+        /// Food id or name.
+        #[arg(value_name = "NAME_OR_ID")]
+        food: Vec<String>,
+    },
 }
 
 pub fn run(args: FoodsArgs) -> AppResult<()> {
@@ -75,24 +82,40 @@ pub fn run(args: FoodsArgs) -> AppResult<()> {
                 Format::Text => print_report(&d)?,
             }
         }
+        FoodsCommand::Remove { food } => {
+            let r = foods.remove(&food.join(" "))?;
+            match format {
+                Format::Json => print_json(&r)?,
+                Format::Csv => {
+                    outln!("id,name");
+                    outln!("{},{}", r.id, csv_field(&printable(&r.name)));
+                }
+                Format::Text => outln!(
+                    "removed food {} '{}' from {}",
+                    r.id,
+                    printable(&r.name),
+                    foods.path().display()
+                ),
+            }
+        }
         FoodsCommand::Add { file } => {
             let a = foods.add(&file)?;
             match format {
                 Format::Json => print_json(&a)?,
                 Format::Csv => {
-                    println!("id,name");
+                    outln!("id,name");
                     for f in &a.added {
-                        println!("{},{}", f.id, csv_field(&f.name));
+                        outln!("{},{}", f.id, csv_field(&printable(&f.name)));
                     }
                 }
                 Format::Text => {
-                    println!(
+                    outln!(
                         "added {} food(s) to {}:",
                         a.added.len(),
                         a.database.display()
                     );
                     for f in &a.added {
-                        println!("  {:>6}  {}", f.id, f.name);
+                        outln!("  {:>6}  {}", f.id, printable(&f.name));
                     }
                 }
             }

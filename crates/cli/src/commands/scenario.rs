@@ -7,7 +7,7 @@ use clap::{Args, Subcommand};
 use k2bone_app::scenario_files::{check, new_scenario, NewScenarioRequest};
 use k2bone_app::{builtins, AppResult, ScenarioSource};
 
-use crate::format::{print_json, print_report, Format};
+use crate::format::{outln, print_json, print_report, Format};
 
 /// Scenario files: check one, or start one from a template.
 #[derive(Debug, Args)]
@@ -78,9 +78,9 @@ pub fn run(args: ScenarioArgs) -> AppResult<()> {
             };
             let written = new_scenario(&req)?.written;
             for p in &written {
-                println!("wrote {}", p.display());
+                outln!("wrote {}", p.display());
             }
-            println!(
+            outln!(
                 "next: k2bone scenario check {0}  then  k2bone simulate {0} --out out",
                 written[0].display()
             );
@@ -88,7 +88,7 @@ pub fn run(args: ScenarioArgs) -> AppResult<()> {
         ScenarioCommand::List => {
             for t in builtins::all().iter().map(builtins::Builtin::info) {
                 if t.kind == "scenario" {
-                    println!("{:<24} {}", t.name, t.description);
+                    outln!("{:<24} {}", t.name, t.description);
                 }
             }
         }

@@ -10,7 +10,7 @@ use k2bone_app::{AppError, AppResult, Cancel, ScenarioSource, StudyOutput, Study
 use k2bone_report::disclaimer::DISCLAIMER;
 use k2bone_results::core_summary::KEY_OUTPUTS;
 
-use crate::format::{print_json, Format};
+use crate::format::{outln, print_json, Format};
 use crate::progress::Bar;
 use crate::style;
 
@@ -53,6 +53,9 @@ pub struct SimulateArgs {
     /// Output directory (created if needed).
     #[arg(long, default_value = "out")]
     out: PathBuf,
+    /// Replace the outputs of an earlier run in --out (otherwise such a run is refused).
+    #[arg(long)]
+    force: bool,
     /// Relative tolerance of the BDF solver.
     #[arg(long, default_value_t = 1e-8)]
     rtol: f64,
@@ -86,7 +89,7 @@ pub fn run(args: SimulateArgs) -> AppResult<()> {
             } else {
                 ""
             };
-            println!("{:<28} {}{kind}", b.name, b.description);
+            outln!("{:<28} {}{kind}", b.name, b.description);
         }
         return Ok(());
     }
@@ -115,13 +118,14 @@ pub fn run(args: SimulateArgs) -> AppResult<()> {
             out: args.out,
             plots: !args.no_plots,
             output_every_h: args.every_hours,
+            force: args.force,
         };
         let output = k2bone_app::simulate_study(&req, &Bar::new(quiet), &Cancel::new())?;
         if format == Format::Json {
             return print_json(&output.summary);
         }
         if !args.quiet {
-            print_study(&output);
+            print_study(&output)?;
         }
         return Ok(());
     }
@@ -135,20 +139,21 @@ pub fn run(args: SimulateArgs) -> AppResult<()> {
         atol: args.atol,
         out: args.out,
         plots: !args.no_plots,
+        force: args.force,
     };
     let output = simulate_core(&req, &Bar::new(quiet), &Cancel::new())?;
     if format == Format::Json {
         return print_json(&output.summary);
     }
     if !args.quiet {
-        print_core(&output);
+        print_core(&output)?;
     }
     Ok(())
 }
 
-fn print_core(o: &CoreOutput) {
+fn print_core(o: &CoreOutput) -> AppResult<()> {
     let s = &o.summary;
-    println!(
+    outln!(
         "simulated `{}`: {:.1} days, {} doses, {} solver steps in {:.1} ms",
         s.scenario.name,
         s.scenario.duration_days,
@@ -158,10 +163,11 @@ fn print_core(o: &CoreOutput) {
     );
     for key in KEY_OUTPUTS {
         let e = &s.end[key];
-        println!("  {key:<15} start {:>12.6}  end {:>12.6}", e.start, e.value);
+        outln!("  {key:<15} start {:>12.6}  end {:>12.6}", e.start, e.value);
     }
-    println!("wrote {}", o.written.join(", "));
-    println!("\n{DISCLAIMER}");
+    outln!("wrote {}", o.written.join(", "));
+    outln!("\n{DISCLAIMER}");
+    Ok(())
 }
 
 /// The key numbers table printed after a study: (end key, column label).
@@ -175,7 +181,7 @@ const TABLE_KEYS: [(&str, &str); 6] = [
 ];
 
 /// Prints what was run, the end-of-study table, the files written and the disclaimer.
-pub fn print_study(o: &StudyOutput) {
+pub fn print_study(o: &StudyOutput) -> AppResult<()> {
     let s = &o.summary;
     let head = format!(
         "{}: {} arms x {:.0} days in {:.2} s",
@@ -184,18 +190,18 @@ pub fn print_study(o: &StudyOutput) {
         s.duration_days,
         o.seconds
     );
-    anstream::println!("{}", style::header(&head));
+    outln!("{}", style::header(&head));
     if let Some(q) = &s.question {
-        println!("{q}");
+        outln!("{q}");
     }
     for a in &s.arms {
-        println!("  {:<20} {}", a.name, a.regimen.join("; "));
+        outln!("  {:<20} {}", a.name, a.regimen.join("; "));
     }
     let mut head = format!("\n{:<20}", "arm");
     for (_, label) in TABLE_KEYS {
         head.push_str(&format!(" {label:>10}"));
     }
-    anstream::println!("{}", style::header(&head));
+    outln!("{}", style::header(&head));
     for a in &s.arms {
         let mut line = format!("{:<20}", a.name);
         for (key, _) in TABLE_KEYS {
@@ -203,12 +209,12 @@ pub fn print_study(o: &StudyOutput) {
             let v = a.end.get(key).unwrap_or(f64::NAN);
             line.push_str(&format!(" {:>10.2}", if v.abs() < 0.005 { 0.0 } else { v }));
         }
-        println!("{line}");
+        outln!("{line}");
     }
-    println!("95% intervals (posterior of the calibrated bone response):");
+    outln!("95% intervals (posterior of the calibrated bone response):");
     for a in &s.arms {
         let i = &a.interval;
-        println!(
+        outln!(
             "  {:<18} LS [{:.2}, {:.2}]  FN [{:.2}, {:.2}]  hip 10y [{:.2}, {:.2}]",
             a.name,
             i.bmd_lumbar_pct_change.lower,
@@ -220,9 +226,10 @@ pub fn print_study(o: &StudyOutput) {
         );
     }
     for n in &s.notes {
-        anstream::println!("{}", style::note(&format!("note: {n}")));
+        outln!("{}", style::note(&format!("note: {n}")));
     }
     let files: Vec<String> = o.written.iter().map(|p| p.display().to_string()).collect();
-    anstream::println!("wrote {}", style::path(&files.join(", ")));
-    anstream::println!("\n{}", style::note(DISCLAIMER));
+    outln!("wrote {}", style::path(&files.join(", ")));
+    outln!("\n{}", style::note(DISCLAIMER));
+    Ok(())
 }

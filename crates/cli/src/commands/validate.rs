@@ -8,7 +8,7 @@ use k2bone_app::validate::{validate, ValidateRequest};
 use k2bone_app::{AppResult, Cancel};
 use k2bone_report::disclaimer::DISCLAIMER;
 
-use crate::format::{print_json, Format};
+use crate::format::{outln, print_json, Format};
 use crate::progress::Bar;
 
 /// Compare the model with trial results it was not calibrated to.
@@ -34,9 +34,12 @@ pub fn run(args: ValidateArgs) -> AppResult<()> {
     if format == Format::Json {
         return print_json(&v);
     }
-    println!(
+    outln!(
         "{:<34} {:>10} {:>18} {:>10}  verdict",
-        "trial result", "reported", "95% CI", "simulated"
+        "trial result",
+        "reported",
+        "95% CI",
+        "simulated"
     );
     for r in &v.validation {
         let ci = r
@@ -48,17 +51,20 @@ pub fn run(args: ValidateArgs) -> AppResult<()> {
             (None, true) => "near (no CI reported)",
             (None, false) => "MISS (no CI reported)",
         };
-        println!(
+        outln!(
             "{:<34} {:>10.3} {:>18} {:>10.3}  {verdict}",
-            r.name, r.reported, ci, r.simulated
+            r.name,
+            r.reported,
+            ci,
+            r.simulated
         );
     }
     let b = &v.bone;
-    println!(
+    outln!(
         "\nBone mineral density ({} posterior draws; acceptance = the reported 95% CI, or for a null what a trial of that size could see)",
         b.draws
     );
-    println!(
+    outln!(
         "{:<44} {:>9} {:>17} {:>9} {:>17}  verdict",
         "trial result", "reported", "acceptance", "simulated", "95% interval"
     );
@@ -71,7 +77,7 @@ pub fn run(args: ValidateArgs) -> AppResult<()> {
         if !t.shares_evidence_with.is_empty() {
             verdict.push_str(" (shares data with a calibration target: in sample)");
         }
-        println!(
+        outln!(
             "{:<44} {:>9} {:>17} {:>9.2} {:>17}  {verdict}",
             t.name,
             t.reported
@@ -86,7 +92,7 @@ pub fn run(args: ValidateArgs) -> AppResult<()> {
             format!("[{:.2}, {:.2}]", t.sim_lower, t.sim_upper),
         );
     }
-    println!(
+    outln!(
         "{} of {} out-of-sample bone targets inside ({} of {} with the {} that share data with a calibration target).",
         b.independent_inside,
         b.independent,
@@ -94,6 +100,6 @@ pub fn run(args: ValidateArgs) -> AppResult<()> {
         b.total,
         b.total - b.independent
     );
-    println!("\nSources: data/validation/trials.toml and data/validation/bone.toml (designs in data/bone/designs). Nothing here was used to fit the model.\n{DISCLAIMER}");
+    outln!("\nSources: data/validation/trials.toml and data/validation/bone.toml (designs in data/bone/designs). Nothing here was used to fit the model.\n{DISCLAIMER}");
     Ok(())
 }
