@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 use k2bone_app::diet::{diet_plan, diet_report, DietPlanRequest, DietReportRequest, SafetyProfile};
 use k2bone_app::foods::Foods;
+use k2bone_app::inr::UsualDiet;
 use k2bone_app::AppResult;
 use k2bone_diet::safety::Anticoagulant;
 
@@ -17,6 +18,7 @@ use crate::format::{print_json, print_report, Csv, Format};
 #[command(after_help = "Examples:
   k2bone diet report examples/diet/week.csv
   k2bone diet report examples/diet/week.csv --anticoagulant warfarin --format json
+  k2bone diet report examples/diet/warfarin-two-weeks.csv --anticoagulant warfarin --inr 2.5
   k2bone diet plan --target-mk7-ug 180 --exclude natto --max-grams-per-day 300
   k2bone diet plan --target-k2-ug 100 --no-dairy --k1-min-ug 90 --k1-max-ug 120")]
 pub struct DietArgs {
@@ -63,6 +65,13 @@ enum DietCommand {
         /// Also write the intake as dose events for the simulation (CSV: time_h,vitamer,amount_ug,...).
         #[arg(long, value_name = "FILE.csv")]
         dose_events: Option<PathBuf>,
+        /// Stable INR on the usual diet (1 < INR <= 6; needs a vitamin K antagonist): predict
+        /// the INR course over the log (a model: the INR must be measured).
+        #[arg(long, value_name = "INR")]
+        inr: Option<f64>,
+        /// Which stretch of the log the stable INR was measured on.
+        #[arg(long, value_enum, default_value_t = UsualDiet::FirstWeek, requires = "inr")]
+        usual: UsualDiet,
     },
     /// Foods and grams per day that reach a vitamin K2 target with the fewest grams.
     Plan {
@@ -107,12 +116,16 @@ pub fn run(args: DietArgs) -> AppResult<()> {
             person,
             skip_unknown,
             dose_events,
+            inr,
+            usual,
         } => {
             let req = DietReportRequest {
                 log,
                 person: person.profile(),
                 skip_unknown,
                 dose_events,
+                inr,
+                usual,
             };
             let r = diet_report(&foods, &req)?;
             match format {
