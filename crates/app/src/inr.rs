@@ -12,12 +12,15 @@ use k2bone_diet::safety::Anticoagulant;
 use k2bone_diet::{link, FoodDb};
 use k2bone_physiology::inr::{
     Anchor, InrCourse, InrModel, RangeFlag, VkDaily, VkDose, Vka, ANCHOR_INR_ACCEPTED,
-    ANCHOR_INR_RANGE, DISCLAIMER,
+    ANCHOR_INR_RANGE, DISCLAIMER, STEP_H,
 };
 use k2bone_physiology::pk::Vehicle;
 use k2bone_units::{Vitamer, HOURS_PER_DAY};
 
 use crate::{AppError, AppResult};
+
+/// What every INR prediction says: a model, the INR must be measured, the clinician decides.
+pub const INR_DISCLAIMER: &str = DISCLAIMER;
 
 /// Which stretch of the log the anchor INR was measured on (the person's usual diet).
 #[derive(
@@ -328,4 +331,71 @@ pub fn predict(
         interval: INTERVAL_MEANING.to_string(),
         disclaimer: DISCLAIMER.to_string(),
     })
+}
+
+/// The INR model's doses of a study arm: its vitamin K doses (supplements and diet logs), as
+/// changes from the usual diet the anchor INR was measured on.
+fn arm_doses(arm: &k2bone_sim::ArmSpec<k2bone_physiology::Agent>) -> Vec<VkDose> {
+    arm.doses
+        .iter()
+        .filter_map(|d| match d.drug {
+            k2bone_physiology::Agent::VitaminK { vitamer, vehicle } => Some(VkDose {
+                time_h: d.time_h,
+                vitamer,
+                // The arm holds nmol (the model's canonical unit).
+                ug: d.amount * vitamer.molar_mass_g_per_mol() / 1e3,
+                vehicle,
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Adds the predicted INR (`INR`, `INR_low`, `INR_high`; `k2bone_results::INR_COLUMNS`) to every
+/// arm of a study run whose person is on a vitamin K antagonist, sampled on the run's output
+/// times. Each arm's course starts at the anchor INR on the usual diet; its vitamin K doses are
+/// changes from that diet, at an unchanged anticoagulant dose.
+pub fn add_study_columns(
+    plan: &k2bone_scenario::Plan,
+    runs: &mut [k2bone_sim::ArmRun],
+) -> AppResult<()> {
+    let Some(anchor_inr) = plan.anchor_inr else {
+        return Ok(());
+    };
+    let model = InrModel::default();
+    let anchor = Anchor {
+        inr: anchor_inr,
+        usual: Vec::new(),
+    };
+    for (run, arm) in runs.iter_mut().zip(&plan.arms) {
+        let times = &run.trajectory.times_h;
+        let end_h = times.last().copied().unwrap_or(0.0).max(STEP_H);
+        let doses: Vec<VkDose> = arm_doses(arm)
+            .into_iter()
+            .filter(|d| d.time_h <= end_h)
+            .collect();
+        let course = model
+            .course(&anchor, &doses, &Vka::Unchanged, end_h, STEP_H)
+            .map_err(|e| {
+                AppError::bad_input(format!("the INR course of arm `{}`: {e}", run.name))
+            })?;
+        // Linear interpolation between the course's 15-minute points.
+        let sample = |t: f64, pick: fn(&k2bone_physiology::inr::InrPoint) -> f64| {
+            let x = (t / STEP_H).clamp(0.0, (course.points.len() - 1) as f64);
+            let (i, w) = (x.floor() as usize, x.fract());
+            let j = (i + 1).min(course.points.len() - 1);
+            pick(&course.points[i]) * (1.0 - w) + pick(&course.points[j]) * w
+        };
+        let picks: [fn(&k2bone_physiology::inr::InrPoint) -> f64; 3] =
+            [|p| p.inr, |p| p.inr_low, |p| p.inr_high];
+        for (name, pick) in k2bone_results::INR_COLUMNS.into_iter().zip(picks) {
+            let values = times.iter().map(|&t| sample(t, pick)).collect();
+            run.trajectory.columns.push(k2bone_sim::Column {
+                name: name.to_string(),
+                unit: "1".to_string(),
+                values,
+            });
+        }
+    }
+    Ok(())
 }

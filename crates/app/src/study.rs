@@ -135,8 +135,9 @@ pub fn run(plan: &StudyPlan, progress: &dyn Progress, cancel: &Cancel) -> AppRes
             std::ops::ControlFlow::Continue(())
         }
     };
-    let runs = run_arms_observed(&p.sim, &p.model, p.burn_in_h, &p.arms, &p.grid_h, &observer)
+    let mut runs = run_arms_observed(&p.sim, &p.model, p.burn_in_h, &p.arms, &p.grid_h, &observer)
         .context(format!("simulating `{}`", plan.name))?;
+    crate::inr::add_study_columns(p, &mut runs)?;
     let summaries = summarize(&p.facts, &runs)?;
     Ok(StudyRun {
         runs,

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{ArmSolverStats, ArmSummary, EndOfStudy, StudyFacts, END_KEYS};
+use crate::{ArmSolverStats, ArmSummary, EndInr, EndOfStudy, StudyFacts, END_KEYS};
 
 /// The `summary.json` of a study.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -39,6 +39,10 @@ pub struct ArmResult {
     pub regimen: Vec<String>,
     pub end: EndOfStudy,
     pub solver: ArmSolverStats,
+    /// The model's INR at the end of the study (a person on a vitamin K antagonist): a model,
+    /// the INR must be measured and the clinician decides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inr: Option<EndInr>,
 }
 
 /// Unit and meaning of one end key.
@@ -100,6 +104,7 @@ impl StudySummary {
                     regimen: regimen.clone(),
                     end: s.end,
                     solver: s.solver,
+                    inr: s.inr,
                 })
                 .collect(),
             units: END_KEYS
