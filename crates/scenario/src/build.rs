@@ -282,10 +282,23 @@ impl Scenario {
             // One cycle of the log: (time in the cycle, agent, nmol).
             let mut cycle: Vec<(f64, Agent, f64)> = Vec::new();
             let mut skipped: Vec<&'static str> = Vec::new();
+            let mut bone_daily: std::collections::BTreeMap<&str, f64> = Default::default();
             for e in &log.entries {
                 let Some(food) = db.by_id(e.food_id) else {
                     continue;
                 };
+                let t = day_of(&e.day) * HOURS_PER_DAY + e.hour;
+                // Calcium (mg) and vitamin D (µg, taken as D3: A-diet-12) from food, on top of
+                // the person's background like the log's vitamin K (A-scen-13).
+                let bone = food.bone_for_grams(e.grams);
+                if let Some(mg) = bone.calcium_mg.filter(|mg| *mg > 0.0) {
+                    cycle.push((t, Agent::Core(k2bone_physiology::Drug::Calcium), mg));
+                    *bone_daily.entry("calcium").or_insert(0.0) += mg;
+                }
+                if let Some(ug) = bone.vitamin_d_ug.filter(|ug| *ug > 0.0) {
+                    cycle.push((t, Agent::VitaminD3, ug));
+                    *bone_daily.entry("vitamin D").or_insert(0.0) += ug;
+                }
                 let intake = food.intake_for_grams(e.grams);
                 for v in Vitamer::ALL {
                     let Some(ug) = intake.vitamer(v).filter(|ug| *ug > 0.0) else {
@@ -353,6 +366,13 @@ impl Scenario {
                     }
                 }
             }
+            let per_day = |k: &str| bone_daily.get(k).copied().unwrap_or(0.0) / n_days as f64;
+            notes.push(format!(
+                "arm `{}`: the diet log's calcium ({:.0} mg/day) and vitamin D ({:.1} ug/day, as D3) from food are dosed at its meal times, on top of the person's calcium_intake and d25 (as its vitamin K is on top of the usual diet)",
+                arm.name,
+                per_day("calcium"),
+                per_day("vitamin D")
+            ));
             words.push(format!(
                 "diet log {} ({} days, repeated)",
                 path.file_name()
