@@ -11,11 +11,14 @@ use k2bone_diet::plan::{suggest, FoodPlan, PlanOptions, Target};
 use k2bone_diet::report::{build, DietReport};
 use k2bone_diet::safety::{check, Anticoagulant, Person, SafetyFlag};
 use k2bone_diet::{link, Intake};
+use k2bone_physiology::KParamFile;
 use k2bone_report::disclaimer::DISCLAIMER;
+use k2bone_report::timeseries::format_value as number;
 use k2bone_units::Vitamer;
 
 use crate::foods::Foods;
 use crate::output_dir::write_file;
+use crate::inr::{self, InrPrediction, UsualDiet};
 use crate::{AppError, AppResult};
 
 /// What the safety rules need to know about the person.
@@ -59,6 +62,13 @@ pub struct DietReportRequest {
     /// Replace an existing `dose_events` file.
     #[serde(default)]
     pub force: bool,
+    /// The person's stable INR on their usual diet (needs a vitamin K antagonist): predict the
+    /// INR course over the log.
+    #[serde(default)]
+    pub inr: Option<f64>,
+    /// Which stretch of the log the stable INR was measured on.
+    #[serde(default)]
+    pub usual: UsualDiet,
 }
 
 /// The report of a diet log (`diet report --format json`).
@@ -66,19 +76,40 @@ pub struct DietReportRequest {
 pub struct DietLogReport {
     #[serde(flatten)]
     pub report: DietReport,
+    /// The predicted INR course (with `inr` and a vitamin K antagonist).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inr: Option<InrPrediction>,
+    /// How to get an INR prediction, when the person is on a vitamin K antagonist but gave no INR.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inr_hint: Option<String>,
     pub disclaimer: String,
 }
 
 /// Reads a diet log and reports its intake.
 pub fn diet_report(foods: &Foods, req: &DietReportRequest) -> AppResult<DietLogReport> {
     let person = req.person.person()?;
+    let vka = person.anticoagulant.filter(|a| a.is_vka());
+    if let Some(inr) = req.inr {
+        inr::check_request(person.anticoagulant, inr)?;
+    }
     let log = read_log(&foods.db, &req.log, req.skip_unknown)?;
     let report = build(&foods.db, &log, &person);
     if let Some(path) = &req.dose_events {
         write_events(path, &link::from_log(&foods.db, &log), req.force)?;
     }
+    let inr = match (vka, req.inr) {
+        (Some(a), Some(inr)) => Some(inr::predict(&foods.db, &log, a, inr, req.usual)?),
+        _ => None,
+    };
+    let inr_hint = (vka.is_some() && inr.is_none()).then(|| {
+        "give --inr with the person's stable INR on their usual diet (e.g. --inr 2.5) for the \
+         model's predicted INR course over the log"
+            .to_string()
+    });
     Ok(DietLogReport {
         report,
+        inr,
+        inr_hint,
         disclaimer: DISCLAIMER.to_string(),
     })
 }
@@ -170,18 +201,32 @@ fn plan_flags(plan: &FoodPlan, person: &Person) -> Vec<SafetyFlag> {
     check(person, &log, &[day])
 }
 
+/// The dose events CSV: what was eaten or taken, and what the model absorbs of it through its
+/// PK vehicles (one home for bioavailability: data/model/vitamin-k-params.toml).
 fn write_events(path: &Path, s: &link::IntakeSchedule, force: bool) -> AppResult<()> {
-    let mut out = String::from("time_h,vitamer,amount_ug,bioavailability,bioavailable_ug\n");
+    let k = KParamFile::shipped().params;
+    let mut out =
+        String::from("time_h,vitamer,amount_ug,vehicle,bioavailability,bioavailable_ug\n");
     for e in &s.events {
+        let vehicle = inr::vehicle(e.from_food);
+        let f = vehicle.relative_f(e.vitamer, &k);
         out += &format!(
-            "{},{},{},{},{}\n",
-            e.time_h,
+            "{},{},{},{},{},{}\n",
+            number(e.time_h),
             e.vitamer.key(),
-            e.amount_ug,
-            e.bioavailability,
-            e.bioavailable_ug
+            number(e.amount_ug),
+            format!("{vehicle:?}").to_lowercase(),
+            number(f),
+            number(e.amount_ug * f)
         );
     }
-    out += &format!("# {}\n", s.basis);
+    out += "# bioavailability relative to an oil capsule, from the model's PK (pk.f_food_k1, pk.f_food_mk, pk.f_tablet in data/model/vitamin-k-params.toml; docs/assumptions.md A-model-4)\n";
+    if !s.unsplit_k2_ug.is_empty() {
+        let ug: f64 = s.unsplit_k2_ug.iter().map(|(_, ug)| ug).sum();
+        out += &format!(
+            "# not dosed: {} ug of K2 reported without a vitamer split\n",
+            number(ug)
+        );
+    }
     write_file(path, out, force)
 }

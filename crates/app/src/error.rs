@@ -105,6 +105,7 @@ macro_rules! classify {
 classify! {
     k2bone_scenario::ScenarioError => |e| true;
     k2bone_physiology::ModelError => |e| true;
+    k2bone_physiology::inr::InrError => |e| !matches!(e, k2bone_physiology::inr::InrError::Study { .. });
     k2bone_sim::DoseTableError => |e| true;
     k2bone_results::ResultsError => |e| false;
     k2bone_store::StoreError => |e| false;

@@ -40,6 +40,7 @@ pub mod diet;
 mod error;
 pub mod evidence;
 pub mod foods;
+pub mod inr;
 pub mod meta;
 pub mod output_dir;
 mod plots;

@@ -188,6 +188,7 @@ pub fn run(plan: &StudyPlan, progress: &dyn Progress, cancel: &Cancel) -> AppRes
             }
         }
     }
+    crate::inr::add_study_columns(p, &mut runs)?;
     let summaries = summarize(&p.facts, &runs, &bone)?;
     Ok(StudyRun {
         runs,

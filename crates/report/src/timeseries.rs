@@ -47,7 +47,9 @@ pub fn write_arms_csv<W: Write>(runs: &[ArmRun], w: W) -> Result<(), csv::Error>
     Ok(())
 }
 
-fn format_value(v: f64) -> String {
+/// A number with 10 significant digits in its shortest form (no float noise: `150.2`, not
+/// `150.20000000000002`); every CSV k2bone writes uses it.
+pub fn format_value(v: f64) -> String {
     if v == 0.0 {
         "0".into()
     } else if (1e-4..1e7).contains(&v.abs()) {

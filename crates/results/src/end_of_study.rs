@@ -234,6 +234,27 @@ pub struct ArmSolverStats {
     pub jacobian_factorizations: usize,
 }
 
+/// The model's INR at the end of the study, with its interval (arms of a person on a vitamin K
+/// antagonist: the `INR`, `INR_low` and `INR_high` columns of the run; docs/model/inr.md).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct EndInr {
+    pub inr: f64,
+    pub inr_low: f64,
+    pub inr_high: f64,
+}
+
+/// The INR columns a run carries when the person is on a vitamin K antagonist.
+pub const INR_COLUMNS: [&str; 3] = ["INR", "INR_low", "INR_high"];
+
+fn end_inr(run: &ArmRun) -> Option<EndInr> {
+    let [a, b, c] = INR_COLUMNS.map(|n| last(run, n).ok());
+    Some(EndInr {
+        inr: a?,
+        inr_low: b?,
+        inr_high: c?,
+    })
+}
+
 /// One arm's end-of-study values.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ArmSummary {
@@ -243,6 +264,8 @@ pub struct ArmSummary {
     pub interval: crate::bone::EndIntervals,
     pub fracture: FractureRisk,
     pub solver: ArmSolverStats,
+    /// The predicted INR at the end (a vitamin K antagonist only).
+    pub inr: Option<EndInr>,
 }
 
 impl ArmSummary {
@@ -378,6 +401,7 @@ pub fn summarize(
                     steps: run.trajectory.stats.steps,
                     jacobian_factorizations: run.trajectory.stats.jacobian_factorizations,
                 },
+                inr: end_inr(run),
             })
         })
         .collect()

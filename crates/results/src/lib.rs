@@ -23,7 +23,8 @@ pub use bone::{bone_study, ArmBone, Band, EndIntervals, Interval95};
 pub use core_summary::CoreSummary;
 pub use end_of_study::{
     fracture_risk_over_time, pct_change, rebased_pct_change, risk_from_bmd_changes, summarize,
-    unit_of, ArmSolverStats, ArmSummary, EndKey, EndOfStudy, StudyFacts, END_KEYS,
+    unit_of, ArmSolverStats, ArmSummary, EndInr, EndKey, EndOfStudy, StudyFacts, END_KEYS,
+    INR_COLUMNS,
 };
 pub use study_summary::{
     ArmResult, FractureRiskBasis, SolverSettings, StudyDescription, StudySummary, UnitInfo,

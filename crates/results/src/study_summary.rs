@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{ArmSolverStats, ArmSummary, EndOfStudy, StudyFacts, END_KEYS};
+use crate::{ArmSolverStats, ArmSummary, EndInr, EndOfStudy, StudyFacts, END_KEYS};
 
 /// The `summary.json` of a study.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -41,6 +41,10 @@ pub struct ArmResult {
     /// 95 % intervals (posterior of the bone response) of the end values that have one.
     pub interval: crate::EndIntervals,
     pub solver: ArmSolverStats,
+    /// The model's INR at the end of the study (a person on a vitamin K antagonist): a model,
+    /// the INR must be measured and the clinician decides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inr: Option<EndInr>,
 }
 
 /// Unit and meaning of one end key.
@@ -103,6 +107,7 @@ impl StudySummary {
                     end: s.end,
                     interval: s.interval,
                     solver: s.solver,
+                    inr: s.inr,
                 })
                 .collect(),
             units: END_KEYS

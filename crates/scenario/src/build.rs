@@ -35,6 +35,9 @@ pub struct Plan {
     /// What the model does not use, or assumes, for this scenario.
     pub notes: Vec<String>,
     pub facts: StudyFacts,
+    /// On a vitamin K antagonist: the stable INR on the usual diet, which anchors each arm's
+    /// INR course (the arms' vitamin K doses are changes from that diet).
+    pub anchor_inr: Option<f64>,
 }
 
 fn err(s: &Scenario, line: Option<usize>, field: &str, message: String) -> ScenarioError {
@@ -70,6 +73,7 @@ impl Scenario {
         let vka = match p.anticoagulant {
             Anticoagulant::Warfarin {
                 recycling_inhibition,
+                ..
             } => recycling_inhibition,
             _ => 0.0,
         };
@@ -136,10 +140,11 @@ impl Scenario {
             match p.anticoagulant {
                 Anticoagulant::None => "none".into(),
                 Anticoagulant::Warfarin {
+                    inr,
                     recycling_inhibition,
                 } => {
                     format!(
-                        "warfarin (vitamin K recycling blocked: {:.0}%)",
+                        "vitamin K antagonist at a stable INR of {inr} (derived vitamin K recycling blocked: {:.0}%)",
                         recycling_inhibition * 100.0
                     )
                 }
@@ -164,7 +169,10 @@ impl Scenario {
             notes.push("denosumab: BMD change here is the core's BMDls (Peterson & Riggs 2012), which rises about 27% over 3 years of 60 mg every 6 months (the published model's own output, spec §10.2: BMDls 1.268 at 36 months); the denosumab-calibrated lumbar change is BMDlsDENchange in timeseries.csv".into());
         }
         match p.anticoagulant {
-            Anticoagulant::Warfarin { .. } => notes.push("on a vitamin K antagonist: any change in vitamin K intake changes clotting; talk to the clinician who manages the anticoagulant first".into()),
+            Anticoagulant::Warfarin { inr, .. } => {
+                notes.push("on a vitamin K antagonist: any change in vitamin K intake changes clotting; talk to the clinician who manages the anticoagulant first".into());
+                notes.push(format!("INR (columns INR, INR_low, INR_high; arms[].inr in summary.json): the INR model (docs/model/inr.md) starts every arm at the stable INR {inr} on the usual diet and takes each arm's vitamin K doses (supplements, diet logs) as changes from it, at an unchanged anticoagulant dose; the interval is the calibration of the vitamin K pool only. A model: the INR must be measured, and the clinician decides"));
+            }
             Anticoagulant::Doac => notes.push("DOACs do not act through vitamin K; the model has no DOAC term. Talk to your clinician before changing supplements".into()),
             Anticoagulant::None => {}
         }
@@ -189,6 +197,10 @@ impl Scenario {
                 baseline_z_lumbar_spine: p.bmd_z_scores.lumbar_spine,
                 baseline_z_femoral_neck: p.bmd_z_scores.femoral_neck,
                 k2_effect_beyond_bmd: self.simulation.k2_fracture_effect,
+            },
+            anchor_inr: match p.anticoagulant {
+                Anticoagulant::Warfarin { inr, .. } => Some(inr),
+                _ => None,
             },
         })
     }
@@ -270,10 +282,23 @@ impl Scenario {
             // One cycle of the log: (time in the cycle, agent, nmol).
             let mut cycle: Vec<(f64, Agent, f64)> = Vec::new();
             let mut skipped: Vec<&'static str> = Vec::new();
+            let mut bone_daily: std::collections::BTreeMap<&str, f64> = Default::default();
             for e in &log.entries {
                 let Some(food) = db.by_id(e.food_id) else {
                     continue;
                 };
+                let t = day_of(&e.day) * HOURS_PER_DAY + e.hour;
+                // Calcium (mg) and vitamin D (µg, taken as D3: A-diet-12) from food, on top of
+                // the person's background like the log's vitamin K (A-scen-13).
+                let bone = food.bone_for_grams(e.grams);
+                if let Some(mg) = bone.calcium_mg.filter(|mg| *mg > 0.0) {
+                    cycle.push((t, Agent::Core(k2bone_physiology::Drug::Calcium), mg));
+                    *bone_daily.entry("calcium").or_insert(0.0) += mg;
+                }
+                if let Some(ug) = bone.vitamin_d_ug.filter(|ug| *ug > 0.0) {
+                    cycle.push((t, Agent::VitaminD3, ug));
+                    *bone_daily.entry("vitamin D").or_insert(0.0) += ug;
+                }
                 let intake = food.intake_for_grams(e.grams);
                 for v in Vitamer::ALL {
                     let Some(ug) = intake.vitamer(v).filter(|ug| *ug > 0.0) else {
@@ -341,6 +366,13 @@ impl Scenario {
                     }
                 }
             }
+            let per_day = |k: &str| bone_daily.get(k).copied().unwrap_or(0.0) / n_days as f64;
+            notes.push(format!(
+                "arm `{}`: the diet log's calcium ({:.0} mg/day) and vitamin D ({:.1} ug/day, as D3) from food are dosed at its meal times, on top of the person's calcium_intake and d25 (as its vitamin K is on top of the usual diet)",
+                arm.name,
+                per_day("calcium"),
+                per_day("vitamin D")
+            ));
             words.push(format!(
                 "diet log {} ({} days, repeated)",
                 path.file_name()

@@ -68,8 +68,10 @@ fn location(line: Option<usize>, column: Option<usize>) -> String {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Anticoagulant {
     None,
-    /// A vitamin K antagonist, with the fraction of vitamin K recycling it blocks (0–0.99).
+    /// A vitamin K antagonist at the person's stable INR on their usual diet (`inr`), and the
+    /// fraction of vitamin K recycling derived from it (`k2bone_physiology::inr::derived_vka_inhibition`).
     Warfarin {
+        inr: f64,
         recycling_inhibition: f64,
     },
     /// A direct oral anticoagulant: no vitamin K interaction in the model, flagged in notes.

@@ -48,6 +48,7 @@ const PERSON_KEYS: &[&str] = &[
     "bmd_z_scores",
     "bmd_t_scores",
     "anticoagulant",
+    "inr",
     "vka_recycling_inhibition",
 ];
 const SIM_KEYS: &[&str] = &[
@@ -257,18 +258,36 @@ fn person(node: Option<Node>) -> Result<Person, ScenarioError> {
         ));
     }
     let weight_kg = n.num_in("weight_kg", 25.0, 300.0, " kg")?;
+    if n.get("vka_recycling_inhibition").is_some() {
+        return Err(n.err(
+            "vka_recycling_inhibition",
+            "is no longer accepted: nobody can measure it. Write the person's stable INR on their usual diet instead, e.g. `anticoagulant = \"warfarin\"` and `inr = 2.5` (1 < INR <= 6); k2bone derives the inhibition from it (docs/model/inr.md)",
+        ));
+    }
     let anticoagulant = match n.str("anticoagulant", "\"none\"")? {
         None => Anticoagulant::None,
         Some(s) => match s.to_ascii_lowercase().as_str() {
             "none" | "no" => Anticoagulant::None,
             "warfarin" | "vka" | "acenocoumarol" | "phenprocoumon" => {
-                let inh = n.num_in("vka_recycling_inhibition", 0.0, 0.99, "")?.ok_or_else(|| {
+                let inr = n.num("inr")?.ok_or_else(|| {
                     n.err(
                         "anticoagulant",
-                        "a vitamin K antagonist needs `vka_recycling_inhibition` (0 to 0.99, the fraction of vitamin K recycling blocked); k2bone has no sourced default for it",
+                        "a vitamin K antagonist needs `inr`: the person's stable INR on their usual diet (e.g. `inr = 2.5`; accepted: 1 < INR <= 6)",
                     )
                 })?;
+                let table = k2bone_physiology::inr::InrTable::shipped();
+                let inh = k2bone_physiology::inr::derived_vka_inhibition(&table, inr)
+                    .map_err(|_| {
+                        n.err(
+                            "inr",
+                            format!(
+                                "{inr} is out of range (accepted: {})",
+                                k2bone_physiology::inr::ANCHOR_INR_ACCEPTED
+                            ),
+                        )
+                    })?;
                 Anticoagulant::Warfarin {
+                    inr,
                     recycling_inhibition: inh,
                 }
             }
@@ -276,17 +295,15 @@ fn person(node: Option<Node>) -> Result<Person, ScenarioError> {
             _ => {
                 return Err(n.err(
                     "anticoagulant",
-                    format!("`{s}` is not accepted (accepted: none, warfarin, doac)"),
+                    format!("`{s}` is not accepted (accepted: none, warfarin, acenocoumarol, phenprocoumon (vitamin K antagonists), doac, apixaban, rivaroxaban, dabigatran, edoxaban)"),
                 ))
             }
         },
     };
-    if !matches!(anticoagulant, Anticoagulant::Warfarin { .. })
-        && n.get("vka_recycling_inhibition").is_some()
-    {
+    if !matches!(anticoagulant, Anticoagulant::Warfarin { .. }) && n.get("inr").is_some() {
         return Err(n.err(
-            "vka_recycling_inhibition",
-            "applies only with anticoagulant = \"warfarin\" (a vitamin K antagonist)",
+            "inr",
+            "applies only with a vitamin K antagonist (anticoagulant = \"warfarin\", \"acenocoumarol\" or \"phenprocoumon\")",
         ));
     }
     Ok(Person {

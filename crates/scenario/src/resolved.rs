@@ -114,12 +114,14 @@ pub(crate) fn to_toml(s: &Scenario) -> String {
             );
         }
         Anticoagulant::Warfarin {
+            inr,
             recycling_inhibition,
         } => {
             let _ = writeln!(o, "anticoagulant = \"warfarin\"");
             let _ = writeln!(
                 o,
-                "vka_recycling_inhibition = {}",
+                "inr = {}  # stable INR on the usual diet; derived vitamin K recycling inhibition {}",
+                num(inr),
                 num(recycling_inhibition)
             );
         }

@@ -184,4 +184,52 @@ fn a_diet_log_becomes_food_doses_repeated_weekly() {
         (mk7[1].time_h - mk7[0].time_h - 72.0).abs() < 1e-9,
         "Mon to Thu"
     );
+    // The log's calcium from food is dosed with it: natto has 217 mg/100 g (SR28 16113,
+    // data/foods/usda_calcium_vitamin_d.csv), so Monday's 40 g at breakfast is 86.8 mg of
+    // calcium at the same time as its MK-7; its vitamin D is an SR28 "assumed zero" (0.0), so
+    // no D3 dose is made for it.
+    let calcium = |t: f64| {
+        natto
+            .doses
+            .iter()
+            .filter(|d| {
+                d.time_h == t
+                    && d.drug == k2bone_physiology::Agent::Core(k2bone_physiology::Drug::Calcium)
+            })
+            .map(|d| d.amount)
+            .sum::<f64>()
+    };
+    assert!((calcium(mk7[0].time_h) - 86.8).abs() < 1e-9);
+    assert!(!natto
+        .doses
+        .iter()
+        .any(|d| d.time_h == mk7[0].time_h && d.drug == k2bone_physiology::Agent::VitaminD3));
+    // The arm without a diet log gets no calcium doses.
+    assert!(!p.arms[0]
+        .doses
+        .iter()
+        .any(|d| matches!(d.drug, k2bone_physiology::Agent::Core(_))));
+}
+
+#[test]
+fn a_stable_inr_anchors_the_warfarin_scenario() {
+    let db = foods();
+    let (s, p) = plan_of("warfarin-steady-intake", &db);
+    let table = k2bone_physiology::inr::InrTable::shipped();
+    // The inhibition is derived from the INR: 1 - g^-1(2.5) (A-inr-13), not asked for.
+    let want = k2bone_physiology::inr::derived_vka_inhibition(&table, 2.5).unwrap();
+    assert_eq!(
+        s.person.anticoagulant,
+        k2bone_scenario::Anticoagulant::Warfarin {
+            inr: 2.5,
+            recycling_inhibition: want
+        }
+    );
+    assert!((p.model.person().vka_inhibition - want).abs() < 1e-15);
+    // Read back through the table, the derived inhibition gives the INR again.
+    assert!((table.inr(1.0 - want) - 2.5).abs() < 1e-9);
+    assert_eq!(p.anchor_inr, Some(2.5));
+    // The resolved scenario writes the INR, so it parses back to the same person.
+    let again = Scenario::from_str(&s.to_resolved_toml(), "resolved").unwrap();
+    assert_eq!(again.person.anticoagulant, s.person.anticoagulant);
 }

@@ -3,9 +3,11 @@
 
 use std::fmt;
 
+use k2bone_diet::bone::BoneIntake;
 use k2bone_diet::report::total_k;
 use k2bone_diet::safety::SafetyFlag;
 use k2bone_diet::Intake;
+use k2bone_report::timeseries::format_value as number;
 use k2bone_units::Vitamer;
 
 use super::{cell, csv_field, Csv};
@@ -132,7 +134,14 @@ impl fmt::Display for DietLogReport {
                 writeln!(f, "  {u}")?;
             }
         }
+        super::inr::log_views(f, r)?;
         flags(f, &r.safety_flags)?;
+        if let Some(p) = &self.inr {
+            write!(f, "{p}")?;
+        }
+        if let Some(h) = &self.inr_hint {
+            writeln!(f, "\nINR: {h}")?;
+        }
         writeln!(f, "\n{}", self.disclaimer)?;
         Ok(())
     }
@@ -159,26 +168,72 @@ fn csv_values(i: &Intake) -> String {
             vals.iter()
                 .find(|(kk, _)| kk == k)
                 .and_then(|(_, v)| *v)
-                .map(|v| v.to_string())
+                .map(number)
                 .unwrap_or_default()
         })
         .collect();
-    out.push(total_k(i).map(|v| v.to_string()).unwrap_or_default());
+    out.push(total_k(i).map(number).unwrap_or_default());
     out.join(",")
+}
+
+fn opt(v: Option<f64>) -> String {
+    v.map(number).unwrap_or_default()
+}
+
+fn bone_values(b: &BoneIntake) -> String {
+    format!("{},{}", opt(b.calcium_mg), opt(b.vitamin_d_ug))
+}
+
+/// The INR columns of a CSV row (empty without a prediction).
+fn inr_values(p: Option<(f64, f64, f64)>) -> String {
+    p.map_or(",,".into(), |(a, b, c)| {
+        format!("{},{},{}", number(a), number(b), number(c))
+    })
 }
 
 impl fmt::Display for Csv<'_, DietLogReport> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let r = &self.0.report;
+        let inr = self.0.inr.as_ref();
         writeln!(
             f,
-            "day,grams,{},total_k (ug; empty = not measured)",
+            "day,grams,{},total_k,calcium_mg,vitamin_d_ug,inr,inr_low,inr_high",
             KEYS.map(|k| k.to_string()).join(",")
         )?;
-        for d in &r.days {
-            writeln!(f, "{},{},{}", csv_field(&d.day), d.grams, csv_values(&d.ug))?;
+        for (k, d) in r.days.iter().enumerate() {
+            let p = inr
+                .and_then(|p| p.course.get(k))
+                .map(|p| (p.inr, p.inr_low, p.inr_high));
+            writeln!(
+                f,
+                "{},{},{},{},{}",
+                csv_field(&d.day),
+                number(d.grams),
+                csv_values(&d.ug),
+                bone_values(&d.bone),
+                inr_values(p)
+            )?;
         }
-        writeln!(f, "mean,,{}", csv_values(&r.mean_per_day_ug))?;
+        let s = inr.map(|p| (p.steady.inr, p.steady.inr_low, p.steady.inr_high));
+        writeln!(
+            f,
+            "mean,,{},{},{}",
+            csv_values(&r.mean_per_day_ug),
+            bone_values(&r.bone.mean_per_day),
+            inr_values(s)
+        )?;
+        writeln!(
+            f,
+            "# vitamin K in ug; empty = not measured (or not reported: calcium, vitamin D)"
+        )?;
+        if let Some(p) = inr {
+            writeln!(
+                f,
+                "# inr: the model's predicted INR at the start of each day (mean row: a steady intake at the log's mean), anchor INR {} on {}; {}",
+                p.anchor_inr, p.usual, p.interval
+            )?;
+            writeln!(f, "# {}", p.disclaimer)?;
+        }
         writeln!(f, "# {}", self.0.disclaimer)?;
         Ok(())
     }
@@ -242,14 +297,14 @@ impl fmt::Display for Csv<'_, DietPlan> {
                 "{},{},{},{}",
                 i.food_id,
                 csv_field(&i.food),
-                i.grams,
+                number(i.grams),
                 csv_values(&i.ug)
             )?;
         }
         writeln!(
             f,
             ",total,{},{}",
-            plan.total_grams,
+            number(plan.total_grams),
             csv_values(&plan.intake_ug)
         )?;
         writeln!(f, "# {}", self.0.disclaimer)?;

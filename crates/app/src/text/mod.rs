@@ -5,6 +5,7 @@
 mod diet;
 mod evidence;
 mod foods;
+mod inr;
 mod meta;
 
 /// A result rendered as CSV (`print!("{}", Csv(&report))`).

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 use k2bone_app::diet::{diet_plan, diet_report, DietPlanRequest, DietReportRequest, SafetyProfile};
 use k2bone_app::foods::Foods;
+use k2bone_app::inr::UsualDiet;
 use k2bone_app::AppResult;
 use k2bone_diet::safety::Anticoagulant;
 
@@ -17,6 +18,7 @@ use crate::format::{print_json, print_report, Csv, Format};
 #[command(after_help = "Examples:
   k2bone diet report examples/diet/week.csv
   k2bone diet report examples/diet/week.csv --anticoagulant warfarin --format json
+  k2bone diet report examples/diet/warfarin-two-weeks.csv --anticoagulant warfarin --inr 2.5
   k2bone diet plan --target-mk7-ug 180 --exclude natto --max-grams-per-day 300
   k2bone diet plan --target-k2-ug 100 --no-dairy --k1-min-ug 90 --k1-max-ug 120")]
 pub struct DietArgs {
@@ -75,6 +77,13 @@ enum DietCommand {
         /// Replace an existing --dose-events file.
         #[arg(long, requires = "dose_events")]
         force: bool,
+        /// Stable INR on the usual diet (1 < INR <= 6; needs a vitamin K antagonist): predict
+        /// the INR course over the log (a model: the INR must be measured).
+        #[arg(long, value_name = "INR")]
+        inr: Option<f64>,
+        /// Which stretch of the log the stable INR was measured on.
+        #[arg(long, value_enum, default_value_t = UsualDiet::FirstWeek, requires = "inr")]
+        usual: UsualDiet,
     },
     /// Foods and grams per day that reach a vitamin K2 target with the fewest grams.
     Plan {
@@ -120,6 +129,8 @@ pub fn run(args: DietArgs) -> AppResult<()> {
             skip_unknown,
             dose_events,
             force,
+            inr,
+            usual,
         } => {
             let req = DietReportRequest {
                 log,
@@ -127,6 +138,8 @@ pub fn run(args: DietArgs) -> AppResult<()> {
                 skip_unknown,
                 dose_events,
                 force,
+                inr,
+                usual,
             };
             let r = diet_report(&foods, &req)?;
             match format {

@@ -225,6 +225,20 @@ pub fn print_study(o: &StudyOutput) -> AppResult<()> {
             i.hip_fracture_risk_10y_pct.upper
         );
     }
+    if s.arms.iter().any(|a| a.inr.is_some()) {
+        println!(
+            "\nPredicted INR at the end (model; interval = calibration of the vitamin K pool):"
+        );
+        for a in &s.arms {
+            if let Some(i) = &a.inr {
+                println!(
+                    "  {:<20} {:.2} ({:.2}–{:.2})",
+                    a.name, i.inr, i.inr_low, i.inr_high
+                );
+            }
+        }
+        println!("  {}", k2bone_app::inr::INR_DISCLAIMER);
+    }
     for n in &s.notes {
         outln!("{}", style::note(&format!("note: {n}")));
     }

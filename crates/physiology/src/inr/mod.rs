@@ -31,8 +31,8 @@ mod readout;
 
 pub use course::{InrCourse, InrPoint, RangeFlag};
 pub use model::{
-    derived_vka_inhibition, Anchor, InrModel, SteadyInr, VkDaily, VkDose, Vka, MAX_HOURS, MAX_UG,
-    STEP_H, WARFARIN_MG_RANGE,
+    anchor_fraction, derived_vka_inhibition, Anchor, InrModel, SteadyInr, VkDaily, VkDose, Vka,
+    ANCHOR_INR_ACCEPTED, ANCHOR_INR_RANGE, MAX_HOURS, MAX_UG, STEP_H, WARFARIN_MG_RANGE,
 };
 pub use params::{InrParamFile, InrParams, INR_PARAM_NAMES, SHIPPED_INR_PARAMS_TOML};
 pub use readout::{InrTable, SHIPPED_INR_TABLE_CSV};

@@ -14,8 +14,16 @@ use crate::pk::{Vehicle, VitamerPk, PK_VITAMERS};
 
 /// Grid step, h.
 pub const STEP_H: f64 = 0.25;
-/// Longest course, h (two years).
-pub const MAX_HOURS: f64 = 2.0 * 365.0 * HOURS_PER_DAY;
+/// Longest course, h: 30 years, the longest scenario (`k2bone-scenario`'s `MAX_DURATION_DAYS`),
+/// so a scenario's INR column covers its whole run. A course holds four numbers per 15-minute
+/// step: 30 years is about 34 MB while it runs.
+pub const MAX_HOURS: f64 = 30.0 * 365.0 * HOURS_PER_DAY;
+/// Accepted stable (anchor) INR: above 1 (normal clotting factors, no antagonist effect) and at
+/// most 6 (beyond any therapeutic range; the read-out table ends at 6.9).
+pub const ANCHOR_INR_RANGE: (f64, f64) = (1.0, 6.0);
+/// The accepted anchor INRs in words, for error messages.
+pub const ANCHOR_INR_ACCEPTED: &str =
+    "1 < INR <= 6 (a stable INR measured on a vitamin K antagonist)";
 /// Largest accepted amount of one dose or one daily intake, µg (as the diet log's dose range).
 pub const MAX_UG: f64 = 100_000.0;
 /// Accepted warfarin daily dose, mg (exclusive lower bound).
@@ -108,7 +116,18 @@ pub struct SteadyInr {
 /// `vka_inhibition`: 1 − f₀, taking the usual diet to supply Wajima's baseline vitamin K
 /// (docs/model/inr.md §5; assumption A-inr-13).
 pub fn derived_vka_inhibition(table: &InrTable, inr: f64) -> Result<f64, InrError> {
-    Ok(1.0 - table.fraction(inr)?)
+    Ok(1.0 - anchor_fraction(table, inr)?)
+}
+
+/// The factor fraction f₀ = g⁻¹(INR₀) of a stable INR, refused outside [`ANCHOR_INR_RANGE`].
+pub fn anchor_fraction(table: &InrTable, inr: f64) -> Result<f64, InrError> {
+    let (lo, hi) = ANCHOR_INR_RANGE;
+    if !(inr.is_finite() && inr > lo && inr <= hi) {
+        return Err(bad("anchor INR", inr, ANCHOR_INR_ACCEPTED));
+    }
+    table
+        .fraction(inr)
+        .map_err(|_| bad("anchor INR", inr, ANCHOR_INR_ACCEPTED))
 }
 
 /// The INR model: its parameters, the vitamer PK constants and the read-out table.
@@ -173,21 +192,7 @@ impl InrModel {
     }
 
     pub(super) fn check_anchor(&self, anchor: &Anchor) -> Result<f64, InrError> {
-        let f0 = self.table.fraction(anchor.inr).map_err(|_| {
-            let (lo, _) = self.table.inr_range();
-            bad(
-                "anchor INR",
-                anchor.inr,
-                format!("{lo} < INR <= 6 (a stable INR measured on a vitamin K antagonist)"),
-            )
-        })?;
-        if anchor.inr > 6.0 {
-            return Err(bad(
-                "anchor INR",
-                anchor.inr,
-                "1 < INR <= 6 (a stable INR measured on a vitamin K antagonist)",
-            ));
-        }
+        let f0 = anchor_fraction(&self.table, anchor.inr)?;
         for (i, u) in anchor.usual.iter().enumerate() {
             if !(u.ug_per_day.is_finite() && u.ug_per_day >= 0.0 && u.ug_per_day <= MAX_UG) {
                 return Err(bad(
@@ -310,5 +315,34 @@ impl InrModel {
             let _ = day;
         }
         (x, mean / per_day as f64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_anchor_range_is_one_rule_for_the_course_and_the_derived_inhibition() {
+        let t = InrTable::shipped();
+        // data/model/wajima-inr-table.csv row f = 0.30 → INR 2.026: inhibition 1 − 0.30.
+        assert!((derived_vka_inhibition(&t, 2.026).unwrap() - 0.70).abs() < 1e-9);
+        assert!(derived_vka_inhibition(&t, 6.0).is_ok());
+        // The table reaches 6.88, but a stable INR above 6 is refused; 1 means no antagonist.
+        for bad_inr in [1.0, 0.8, 6.5, f64::NAN] {
+            let e = derived_vka_inhibition(&t, bad_inr).unwrap_err().to_string();
+            assert!(e.contains("1 < INR <= 6"), "{bad_inr}: {e}");
+        }
+        let m = InrModel::default();
+        let e = m
+            .steady_state(
+                &Anchor {
+                    inr: 6.5,
+                    usual: vec![],
+                },
+                &[],
+            )
+            .unwrap_err();
+        assert!(e.to_string().contains(ANCHOR_INR_ACCEPTED), "{e}");
     }
 }
