@@ -1,13 +1,13 @@
 //! k2bone against libRoadRunner on the same exported model, in one run on the same machine:
 //!
 //! ```text
-//! cargo run --release -p k2bone-sbml --example bench_peer -- [--patients 1000] [--rr-patients 100] [--threads 2]
+//! cargo run --release -p k2bone-sbml --example bench_peer -- [--patients 1000] [--measure M] [--threads 2]
 //! ```
 //!
 //! The workload is arm `mk7-180` of `examples/scenarios/mk7-180-3y.toml` (a 60-year-old woman,
 //! MK-7 180 µg daily for 3 years = 1,095 doses, daily output of every state and output), from
 //! the state the scenario's burn-in reaches. Its SBML is exported once; a population of virtual
-//! patients differs in a few parameters (log-normal, CV 20 %) that the SBML holds by name and
+//! patients differs in a few parameters (log-normal, CV 20 % by default, `--cv-pct`) that the SBML holds by name and
 //! that nothing else in it is computed from, so setting them in libRoadRunner gives it exactly
 //! the patient k2bone simulates (checked: the last row of the first patients is compared).
 //!
@@ -16,9 +16,10 @@
 //!   patient including building its model.
 //! - libRoadRunner: `validation/sbml/bench_roadrunner.py`, CVODE at the same tolerances, the
 //!   doses as the SBML's one self-rescheduling event, one process per thread; "single" includes
-//!   loading the SBML (its JIT compile). When `--rr-patients` is below `--patients` its
-//!   throughput is measured on that many and the 1,000-patient time is scaled from it (the
-//!   table says so).
+//!   loading the SBML (its JIT compile).
+//!
+//! `--measure M` times both engines on the same first M patients and scales their throughput
+//! to the `--patients` population (the table says so); by default all are run.
 //!
 //! Python: `K2BONE_PYTHON`, else `.venv-sbml/bin/python`, else `python3`.
 
@@ -31,7 +32,7 @@ use std::time::Instant;
 use k2bone_physiology::BoneHealthModel;
 use k2bone_sbml::{export, ExportSpec, SbmlModel};
 use k2bone_scenario::Scenario;
-use k2bone_sim::{DoseEvent, OdeModel, Simulator};
+use k2bone_sim::OdeModel;
 
 /// Parameters varied between patients, when the SBML holds them by name alone.
 const CANDIDATES: &[&str] = &[
@@ -44,22 +45,23 @@ const CANDIDATES: &[&str] = &[
     "bone.ob_emax",
     "bone.oc_imax",
 ];
-const CV: f64 = 0.2;
 const CHECK: usize = 3;
 
 struct Args {
     patients: usize,
-    rr_patients: usize,
+    measure: usize,
     threads: usize,
     seed: u64,
+    cv_pct: u64,
 }
 
 fn args() -> Result<Args, String> {
     let mut a = Args {
         patients: 1000,
-        rr_patients: 100,
+        measure: 1000,
         threads: 2,
         seed: 2026,
+        cv_pct: 20,
     };
     let v: Vec<String> = std::env::args().skip(1).collect();
     for pair in v.chunks(2) {
@@ -69,18 +71,19 @@ fn args() -> Result<Args, String> {
             .map_err(|_| format!("{} {value}: accepted: a whole number", pair[0]))?;
         match pair[0].as_str() {
             "--patients" => a.patients = n as usize,
-            "--rr-patients" => a.rr_patients = n as usize,
+            "--measure" => a.measure = n as usize,
             "--threads" => a.threads = n as usize,
             "--seed" => a.seed = n,
+            "--cv-pct" => a.cv_pct = n,
             other => return Err(format!(
-                "unknown option {other} (accepted: --patients, --rr-patients, --threads, --seed)"
+                "unknown option {other} (accepted: --patients, --measure, --threads, --seed, --cv-pct)"
             )),
         }
     }
-    if a.patients == 0 || a.threads == 0 || a.rr_patients == 0 || a.patients > 1_000_000 {
-        return Err("--patients (1..1e6), --rr-patients and --threads must be > 0".into());
+    if a.patients == 0 || a.threads == 0 || a.measure == 0 || a.patients > 1_000_000 {
+        return Err("--patients (1..1e6), --measure and --threads must be > 0".into());
     }
-    a.rr_patients = a.rr_patients.min(a.patients);
+    a.measure = a.measure.min(a.patients);
     Ok(a)
 }
 
@@ -117,6 +120,56 @@ impl Normal {
     }
 }
 
+/// The model with its clock started at `t0_h`: SBML time 0 is model time `t0_h` (the estrogen
+/// terms read the model's clock), as in the export's `model_clock_start_h`.
+struct Clocked<'a, M> {
+    model: &'a M,
+    t0_h: f64,
+}
+
+impl<M: OdeModel> OdeModel for Clocked<'_, M> {
+    type Drug = M::Drug;
+    type Inputs = M::Inputs;
+    fn n_states(&self) -> usize {
+        self.model.n_states()
+    }
+    fn state_names(&self) -> Vec<&'static str> {
+        self.model.state_names()
+    }
+    fn output_names(&self) -> Vec<(&'static str, &'static str)> {
+        self.model.output_names()
+    }
+    fn initial_state(&self) -> Vec<f64> {
+        self.model.initial_state()
+    }
+    fn default_inputs(&self) -> Self::Inputs {
+        self.model.default_inputs()
+    }
+    fn rhs(&self, t_h: f64, y: &[f64], inputs: &Self::Inputs, dy: &mut [f64]) {
+        self.model.rhs(t_h + self.t0_h, y, inputs, dy)
+    }
+    fn jvp(&self, t_h: f64, y: &[f64], v: &[f64], inputs: &Self::Inputs, out: &mut [f64]) {
+        self.model.jvp(t_h + self.t0_h, y, v, inputs, out)
+    }
+    fn outputs(&self, y: &[f64], out: &mut [f64]) {
+        self.model.outputs(y, out)
+    }
+    fn apply_bolus(&self, drug: Self::Drug, amount: f64, y: &mut [f64]) {
+        self.model.apply_bolus(drug, amount, y)
+    }
+    fn add_infusion(&self, drug: Self::Drug, rate_per_h: f64, inputs: &mut Self::Inputs) {
+        self.model.add_infusion(drug, rate_per_h, inputs)
+    }
+    fn resolve_dose(
+        &self,
+        drug: &str,
+        amount: f64,
+        unit: &str,
+    ) -> Result<(Self::Drug, f64), String> {
+        self.model.resolve_dose(drug, amount, unit)
+    }
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let a = args()?;
     let scenario_path = workspace().join("examples/scenarios/mk7-180-3y.toml");
@@ -131,17 +184,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let burn = sim.run(base, &[], &[0.0, plan.burn_in_h])?;
     let start = burn.state_at(burn.times_h.len() - 1);
     let days = (plan.grid_h.last().copied().unwrap_or(0.0) / 24.0).round() as usize;
-    let grid: Vec<f64> = (0..=days)
-        .map(|d| plan.burn_in_h + 24.0 * d as f64)
-        .collect();
-    let doses: Vec<DoseEvent<_>> = arm
-        .doses
-        .iter()
-        .map(|d| DoseEvent {
-            time_h: d.time_h + plan.burn_in_h,
-            ..*d
-        })
-        .collect();
+    let grid: Vec<f64> = (0..=days).map(|d| 24.0 * d as f64).collect();
+    let doses = &arm.doses;
 
     let dir = tempfile::tempdir()?;
     let sbml = export(
@@ -188,8 +232,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err("no parameter can be varied by name".into());
     }
     let mut rng = Normal(a.seed);
-    let sigma = (1.0 + CV * CV).ln().sqrt();
-    let patients: Vec<Vec<f64>> = (0..a.patients)
+    let cv = a.cv_pct as f64 / 100.0;
+    let sigma = (1.0 + cv * cv).ln().sqrt();
+    let patients: Vec<Vec<f64>> = (0..a.measure)
         .map(|_| {
             varied
                 .iter()
@@ -221,8 +266,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let run = |p: usize| -> Result<Vec<f64>, String> {
         let m = patient_model(p)?;
+        let clocked = Clocked {
+            model: &m,
+            t0_h: plan.burn_in_h,
+        };
         let traj = sim
-            .run_from(&m, &start, &doses, &grid)
+            .run_from(&clocked, &start, doses, &grid)
             .map_err(|e| format!("patient p{p}: {e}"))?;
         let last = traj.times_h.len() - 1;
         Ok(traj.columns.iter().map(|c| c.values[last]).collect())
@@ -237,7 +286,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     run(0)?;
     let k_single_s = t0.elapsed().as_secs_f64();
     let next = AtomicUsize::new(0);
-    let finals: Mutex<Vec<Option<Vec<f64>>>> = Mutex::new(vec![None; a.patients]);
+    let finals: Mutex<Vec<Option<Vec<f64>>>> = Mutex::new(vec![None; a.measure]);
     let t0 = Instant::now();
     std::thread::scope(|s| -> Result<(), String> {
         let handles: Vec<_> = (0..a.threads)
@@ -245,7 +294,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 s.spawn(|| -> Result<(), String> {
                     loop {
                         let p = next.fetch_add(1, Ordering::Relaxed);
-                        if p >= a.patients {
+                        if p >= a.measure {
                             return Ok(());
                         }
                         let f = run(p)?;
@@ -264,8 +313,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // libRoadRunner on the same file and patients.
     eprintln!(
-        "k2bone done ({} patients in {k_pop_s:.1} s); libRoadRunner on {} patients …",
-        a.patients, a.rr_patients
+        "k2bone done ({} patients in {k_pop_s:.1} s); libRoadRunner on the same …",
+        a.measure
     );
     let out = Command::new(python())
         .arg(workspace().join("validation/sbml/bench_roadrunner.py"))
@@ -273,7 +322,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .arg(&patients_csv)
         .args(["--columns", &columns.join(",")])
         .args(["--days", &days.to_string()])
-        .args(["--n", &a.rr_patients.to_string()])
+        .args(["--n", &a.measure.to_string()])
         .args(["--procs", &a.threads.to_string()])
         .args([
             "--rtol",
@@ -296,11 +345,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let rr_single_s = f(&rr["single"]["total_s"]);
     let rr_load_s = f(&rr["single"]["load_s"]);
     let rr_pps = f(&rr["population"]["patients_per_s"]);
-    let k_pps = a.patients as f64 / k_pop_s;
+    let k_pps = a.measure as f64 / k_pop_s;
 
     // The same patients? Worst relative difference of the last row, first CHECK patients.
     let mut worst = (0.0f64, String::new());
-    for p in 0..CHECK.min(a.rr_patients) {
+    for p in 0..CHECK.min(a.measure) {
         let theirs = rr["check"][format!("p{p}")]
             .as_array()
             .ok_or("no check row")?;
@@ -311,54 +360,59 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             if e > worst.0 {
                 worst = (e, format!("p{p} {}", columns[k]));
             }
+            if e > 1e-3 {
+                eprintln!("p{p} {}: k2bone {o} libRoadRunner {}", columns[k], f(t));
+            }
         }
     }
 
-    let scaled = if a.rr_patients < a.patients {
+    let measured = if a.measure < a.patients {
         format!(
-            " (measured on {} patients, scaled to {})",
-            a.rr_patients, a.patients
+            " (both measured on the same {} patients, scaled)",
+            a.measure
         )
     } else {
         String::new()
     };
     println!(
-        "Workload: arm mk7-180 of examples/scenarios/mk7-180-3y.toml, {days} days, {} daily MK-7 doses, \
-         daily output of {} columns; rtol {:e}, atol {:e}; {} threads/processes; {} parameters varied \
-         (CV 20 %): {}.",
+        "Workload: arm mk7-180 of examples/scenarios/mk7-180-3y.toml from its burn-in state, {days} \
+         days, {} daily MK-7 doses, daily output of {} columns; rtol {:e}, atol {:e}; {} \
+         threads (k2bone) / processes (libRoadRunner); {} parameters varied (log-normal, CV {} %): \
+         {}.",
         doses.len(),
         columns.len(),
         sim.rtol,
         sim.atol,
         a.threads,
         varied.len(),
+        a.cv_pct,
         varied.iter().map(|v| v.1.as_str()).collect::<Vec<_>>().join(", ")
     );
     println!();
     println!(
-        "| workload | k2bone | libRoadRunner {} | k2bone advantage |",
+        "| workload | k2bone (BDF, event path) | libRoadRunner {} (CVODE) | k2bone / libRoadRunner |",
         rr["versions"]["libroadrunner"].as_str().unwrap_or("?")
     );
     println!("|---|---|---|---|");
     println!(
-        "| one patient, 3 years (libRoadRunner: load + JIT {rr_load_s:.2} s included) | {k_single_s:.3} s | {rr_single_s:.2} s | {:.1}× |",
+        "| one patient, 3 years, wall time (libRoadRunner incl. load + JIT {rr_load_s:.2} s) | {k_single_s:.2} s | {rr_single_s:.2} s | {:.2}× faster |",
         rr_single_s / k_single_s
     );
     println!(
-        "| {} patients, 3 years, patients/s | {k_pps:.2} | {rr_pps:.2}{scaled} | {:.1}× |",
-        a.patients,
+        "| population, patients/s{measured} | {k_pps:.3} | {rr_pps:.3} | {:.2}× |",
         k_pps / rr_pps
     );
     println!(
-        "| {} patients, wall time | {k_pop_s:.1} s | {:.0} s{} | |",
+        "| {} patients, wall time{} | {:.0} s | {:.0} s | |",
         a.patients,
+        if measured.is_empty() { "" } else { " (scaled)" },
+        a.patients as f64 / k_pps,
         a.patients as f64 / rr_pps,
-        if scaled.is_empty() { "" } else { " (scaled)" }
     );
     println!();
     println!(
         "Same patients: last row of the first {} patients, worst relative difference {:.1e} ({}).",
-        CHECK.min(a.rr_patients),
+        CHECK.min(a.measure),
         worst.0,
         worst.1
     );
