@@ -41,7 +41,12 @@ pub struct SbmlArgs {
     #[arg(long, value_name = "FILE.toml", conflicts_with = "core")]
     scenario: Option<PathBuf>,
     /// The scenario's arm to export (needed when it has more than one).
-    #[arg(long, value_name = "NAME", requires = "scenario", conflicts_with = "core")]
+    #[arg(
+        long,
+        value_name = "NAME",
+        requires = "scenario",
+        conflicts_with = "core"
+    )]
     arm: Option<String>,
     /// The core calcium-bone model (Peterson-Riggs) at its baseline, with no doses.
     #[arg(long)]
