@@ -124,6 +124,14 @@ classify! {
             | k2bone_calibration::CalibrationError::Target { .. }
             | k2bone_calibration::CalibrationError::Model(_)
     );
+    // A dose or start state the export cannot take is the user's; a trace that failed is ours.
+    k2bone_sbml::ExportError => |e| matches!(
+        e,
+        k2bone_sbml::ExportError::Infusion { .. }
+            | k2bone_sbml::ExportError::BadDose { .. }
+            | k2bone_sbml::ExportError::BadInitialState(_)
+            | k2bone_sbml::ExportError::BadClock(_)
+    );
     serde_json::Error => |e| false;
     std::io::Error => |e| false;
     k2bone_report::columnar::ParquetError => |e| false;

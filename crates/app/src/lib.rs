@@ -21,6 +21,7 @@
 //! | meta-analyse a CSV of studies | [`meta::meta_analysis`] | [`meta::MetaAnalysis`] |
 //! | list, show, import trials; pool an outcome; re-run a published analysis | [`evidence::TrialDb`], [`evidence::analyze`], [`evidence::reproduce`] | [`evidence::EvidenceAnalysis`], [`evidence::Reproduced`] |
 //! | search and show foods, add foods | [`foods::Foods`] | [`foods::FoodSearch`], [`foods::FoodDetail`] |
+//! | export the model (a scenario arm, or the core) as SBML L3V2 | [`sbml_export::export_sbml`] | [`sbml_export::SbmlExport`] |
 //! | report on a diet log, plan foods toward a target | [`diet::diet_report`], [`diet::diet_plan`] | [`diet::DietLogReport`], [`diet::DietPlan`] |
 //!
 //! The JSON schema of every result is generated from these types into `docs/schema/` (a test
@@ -45,6 +46,7 @@ pub mod meta;
 pub mod output_dir;
 mod plots;
 mod progress;
+pub mod sbml_export;
 pub mod scenario_files;
 pub mod schema;
 pub mod study;

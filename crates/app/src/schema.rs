@@ -93,6 +93,11 @@ pub fn documents() -> Vec<(&'static str, &'static str, Schema)> {
             schema_for!(crate::diet::DietPlan),
         ),
         (
+            "sbml-export",
+            "export sbml --format json",
+            schema_for!(crate::sbml_export::SbmlExport),
+        ),
+        (
             "builtins",
             "simulate --list-builtins --format json",
             schema_for!(Vec<crate::builtins::BuiltinInfo>),

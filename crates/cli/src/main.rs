@@ -54,6 +54,8 @@ enum Command {
     Foods(commands::foods::FoodsArgs),
     /// Diet logs and food plans: per-vitamer intake, plans toward a target, safety flags.
     Diet(commands::diet::DietArgs),
+    /// Export the model for other tools: `export sbml` (SBML Level 3 Version 2).
+    Export(commands::export::ExportArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(commands::completions::CompletionsArgs),
 }
@@ -70,6 +72,7 @@ fn main() -> ExitCode {
         Command::Evidence(args) => commands::evidence::run(args),
         Command::Foods(args) => commands::foods::run(args),
         Command::Diet(args) => commands::diet::run(args),
+        Command::Export(args) => commands::export::run(args),
         Command::Completions(args) => commands::completions::run(args),
     };
     match result {

@@ -319,7 +319,9 @@ impl Doc {
         );
         w.open("notes", &[]);
         w.open("body", &[("xmlns", "http://www.w3.org/1999/xhtml".into())]);
-        w.text("p", &[], &self.notes);
+        for paragraph in self.notes.lines() {
+            w.text("p", &[], paragraph);
+        }
         w.close("body");
         w.close("notes");
 

@@ -398,13 +398,18 @@ fn notes<D>(spec: &ExportSpec<D>, naming: &Naming) -> String {
          code computes from several parameters, and the derived constants have their values: \
          to change a parameter, re-export from k2bone.",
     );
+    s.push_str(
+        "\nk2bone's calibrated bone response (BMD % change computed from the daily trajectory) \
+         is a k2bone post-processor, run after the simulation; it is not in this SBML. The BMD \
+         outputs here are those of the model's own equations.",
+    );
     if !spec.description.is_empty() {
-        s.push(' ');
+        s.push('\n');
         s.push_str(&spec.description);
     }
     if !naming.unprobed.is_empty() {
         let names: Vec<&str> = naming.unprobed.iter().map(|(n, _)| n.as_str()).collect();
-        s.push_str(&format!(" Not traced to a name: {}.", names.join(", ")));
+        s.push_str(&format!("\nNot traced to a name: {}.", names.join(", ")));
     }
     s
 }

@@ -6,6 +6,7 @@ pub mod completions;
 pub mod demo;
 pub mod diet;
 pub mod evidence;
+pub mod export;
 pub mod foods;
 pub mod meta;
 pub mod scenario;
