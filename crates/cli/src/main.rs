@@ -54,6 +54,8 @@ enum Command {
     Foods(commands::foods::FoodsArgs),
     /// Diet logs and food plans: per-vitamer intake, plans toward a target, safety flags.
     Diet(commands::diet::DietArgs),
+    /// Start the local web app on 127.0.0.1 (simulate, evidence, diet and warfarin in a browser).
+    Serve(commands::serve::ServeArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(commands::completions::CompletionsArgs),
 }
@@ -70,6 +72,7 @@ fn main() -> ExitCode {
         Command::Evidence(args) => commands::evidence::run(args),
         Command::Foods(args) => commands::foods::run(args),
         Command::Diet(args) => commands::diet::run(args),
+        Command::Serve(args) => commands::serve::run(args),
         Command::Completions(args) => commands::completions::run(args),
     };
     match result {

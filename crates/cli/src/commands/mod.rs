@@ -9,5 +9,6 @@ pub mod evidence;
 pub mod foods;
 pub mod meta;
 pub mod scenario;
+pub mod serve;
 pub mod simulate;
 pub mod validate;
