@@ -62,17 +62,26 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 pub use error::{read_input, AppError, AppResult, Context, ErrorKind};
+/// The folder of the k2bone database (`K2BONE_DATA`, else the user data directory).
+pub use k2bone_store::data_dir;
 pub use plots::{measure_name, model_label, model_title};
 pub use progress::{Cancel, Progress, Silent};
 pub use study::ScenarioSource;
-/// The folder of the k2bone database (`K2BONE_DATA`, else the user data directory).
-pub use k2bone_store::data_dir;
 
 /// The use cases this build offers, by name, so a face can show or hide what depends on one
 /// (the web app's Virtual trial page waits for `trial`, issue 12). Add a name with its module.
 pub const USE_CASES: &[&str] = &[
-    "simulate", "compare", "scenario", "validate", "calibrate", "meta", "evidence", "foods",
-    "diet", "study_view", "saved",
+    "simulate",
+    "compare",
+    "scenario",
+    "validate",
+    "calibrate",
+    "meta",
+    "evidence",
+    "foods",
+    "diet",
+    "study_view",
+    "saved",
 ];
 
 /// The built-in demo scenario (MK-7 180 µg/d for 3 years, with and without D3 + calcium).

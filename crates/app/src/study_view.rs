@@ -200,7 +200,9 @@ impl DietFolder {
         let dir = tempfile::Builder::new()
             .prefix("k2bone-diets-")
             .tempdir()
-            .map_err(|e| AppError::failed(format!("cannot create a folder for the diet logs: {e}")))?;
+            .map_err(|e| {
+                AppError::failed(format!("cannot create a folder for the diet logs: {e}"))
+            })?;
         for (name, csv) in diets {
             let plain = name.len() <= 64
                 && name.ends_with(".csv")
@@ -357,7 +359,10 @@ mod tests {
             let mut d = BTreeMap::new();
             d.insert(bad.to_string(), "day,food,grams\n".to_string());
             let e = DietFolder::new(&d).err().expect(bad);
-            assert!(e.is_bad_input() && e.message.contains("diets:"), "{bad}: {e}");
+            assert!(
+                e.is_bad_input() && e.message.contains("diets:"),
+                "{bad}: {e}"
+            );
         }
     }
 }

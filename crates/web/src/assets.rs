@@ -24,30 +24,38 @@ macro_rules! asset {
 
 /// (URL name, media type, bytes) of every asset.
 pub const ASSETS: &[(&str, &str, &[u8])] = &[
-    asset!(
-        "style.css",
-        "assets/style.css", "text/css; charset=utf-8"),
-    asset!(
-        "app.js",
-        "assets/app.js", "text/javascript; charset=utf-8"),
+    asset!("style.css", "assets/style.css", "text/css; charset=utf-8"),
+    asset!("app.js", "assets/app.js", "text/javascript; charset=utf-8"),
     asset!(
         "charts.js",
-        "assets/charts.js", "text/javascript; charset=utf-8"),
+        "assets/charts.js",
+        "text/javascript; charset=utf-8"
+    ),
     asset!(
         "simulate.js",
-        "assets/simulate.js", "text/javascript; charset=utf-8"),
+        "assets/simulate.js",
+        "text/javascript; charset=utf-8"
+    ),
     asset!(
         "trial.js",
-        "assets/trial.js", "text/javascript; charset=utf-8"),
+        "assets/trial.js",
+        "text/javascript; charset=utf-8"
+    ),
     asset!(
         "evidence.js",
-        "assets/evidence.js", "text/javascript; charset=utf-8"),
+        "assets/evidence.js",
+        "text/javascript; charset=utf-8"
+    ),
     asset!(
         "diet.js",
-        "assets/diet.js", "text/javascript; charset=utf-8"),
+        "assets/diet.js",
+        "text/javascript; charset=utf-8"
+    ),
     asset!(
         "example-studies.csv",
-        "../../validation/metafor/bcg.csv", "text/csv; charset=utf-8"),
+        "../../validation/metafor/bcg.csv",
+        "text/csv; charset=utf-8"
+    ),
     asset!(
         "uPlot.iife.min.js",
         "assets/vendor/uplot/uPlot.iife.min.js",

@@ -88,7 +88,10 @@ impl From<JsonRejection> for ApiError {
             JsonRejection::BytesRejection(_) => ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "too_large",
-                format!("{} (the body is larger than this server accepts)", r.body_text()),
+                format!(
+                    "{} (the body is larger than this server accepts)",
+                    r.body_text()
+                ),
             ),
             JsonRejection::MissingJsonContentType(_) => ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -30,7 +30,10 @@ pub enum JobState {
 
 impl JobState {
     pub fn is_finished(self) -> bool {
-        matches!(self, JobState::Done | JobState::Failed | JobState::Cancelled)
+        matches!(
+            self,
+            JobState::Done | JobState::Failed | JobState::Cancelled
+        )
     }
 }
 
@@ -102,10 +105,7 @@ struct Job {
 
 impl Job {
     fn state(&self) -> JobState {
-        self.outcome
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .state
+        self.outcome.lock().unwrap_or_else(|e| e.into_inner()).state
     }
 
     fn set(&self, state: JobState, result: Option<serde_json::Value>, error: Option<ErrorDetail>) {
@@ -226,7 +226,11 @@ impl Jobs {
                 Err(join) => job.set(
                     JobState::Failed,
                     None,
-                    Some(ApiError::internal(format!("the run stopped: {join}")).body().error),
+                    Some(
+                        ApiError::internal(format!("the run stopped: {join}"))
+                            .body()
+                            .error,
+                    ),
                 ),
             }
         });
@@ -266,7 +270,11 @@ impl Jobs {
             (job, ahead)
         };
         let o = job.outcome.lock().unwrap_or_else(|e| e.into_inner());
-        let queue_position = if o.state == JobState::Queued { ahead } else { 0 };
+        let queue_position = if o.state == JobState::Queued {
+            ahead
+        } else {
+            0
+        };
         let end = o.finished.unwrap_or_else(Instant::now);
         let task = job
             .progress

@@ -45,16 +45,48 @@ fn schema<T: JsonSchema>(g: &mut SchemaGenerator) -> Value {
 
 macro_rules! op {
     ($m:literal, $p:literal, $s:literal, query: $q:ty, body: $b:ty, $st:literal => $a:ty) => {
-        Operation { method: $m, path: $p, summary: $s, query: Some(schema::<$q>), body: Some(schema::<$b>), status: $st, answer: Answer::Json(schema::<$a>) }
+        Operation {
+            method: $m,
+            path: $p,
+            summary: $s,
+            query: Some(schema::<$q>),
+            body: Some(schema::<$b>),
+            status: $st,
+            answer: Answer::Json(schema::<$a>),
+        }
     };
     ($m:literal, $p:literal, $s:literal, query: $q:ty, $st:literal => $a:ty) => {
-        Operation { method: $m, path: $p, summary: $s, query: Some(schema::<$q>), body: None, status: $st, answer: Answer::Json(schema::<$a>) }
+        Operation {
+            method: $m,
+            path: $p,
+            summary: $s,
+            query: Some(schema::<$q>),
+            body: None,
+            status: $st,
+            answer: Answer::Json(schema::<$a>),
+        }
     };
     ($m:literal, $p:literal, $s:literal, body: $b:ty, $st:literal => $a:ty) => {
-        Operation { method: $m, path: $p, summary: $s, query: None, body: Some(schema::<$b>), status: $st, answer: Answer::Json(schema::<$a>) }
+        Operation {
+            method: $m,
+            path: $p,
+            summary: $s,
+            query: None,
+            body: Some(schema::<$b>),
+            status: $st,
+            answer: Answer::Json(schema::<$a>),
+        }
     };
     ($m:literal, $p:literal, $s:literal, $st:literal => $a:ty) => {
-        Operation { method: $m, path: $p, summary: $s, query: None, body: None, status: $st, answer: Answer::Json(schema::<$a>) }
+        Operation {
+            method: $m,
+            path: $p,
+            summary: $s,
+            query: None,
+            body: None,
+            status: $st,
+            answer: Answer::Json(schema::<$a>),
+        }
     };
 }
 

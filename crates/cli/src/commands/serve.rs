@@ -42,7 +42,10 @@ pub fn run(args: ServeArgs) -> AppResult<()> {
         eprintln!("warning: listening on {addr}: other machines can reach this app");
     }
     k2bone_web::serve_blocking(addr, state, |bound| {
-        println!("k2bone web app: http://{bound}/  (database in {}; Ctrl-C stops)", data.display());
+        println!(
+            "k2bone web app: http://{bound}/  (database in {}; Ctrl-C stops)",
+            data.display()
+        );
         println!("k2bone is a mathematical model, not medical advice.");
     })
     .map_err(|e| AppError::failed(format!("serving on {addr}: {e}")))

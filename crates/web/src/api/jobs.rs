@@ -45,9 +45,9 @@ pub async fn events(
             }
             loop {
                 let Ok(mut s) = state.jobs().status(&id) else {
-                    let ev = Event::default().event("failed").data(
-                        r#"{"error":{"kind":"not_found","message":"the job was dropped"}}"#,
-                    );
+                    let ev = Event::default()
+                        .event("failed")
+                        .data(r#"{"error":{"kind":"not_found","message":"the job was dropped"}}"#);
                     return Some((Ok(ev), (state, id, last, true)));
                 };
                 if s.state.is_finished() {
