@@ -52,7 +52,8 @@ const K2 = {
     if (x === null || x === undefined || Number.isNaN(x)) return "–";
     const d = digits === undefined ? 3 : digits;
     const a = Math.abs(x);
-    if (a !== 0 && (a >= 1e5 || a < 1e-3)) return x.toExponential(2);
+    if (a < 1e-9) return "0"; // float noise of a difference, e.g. placebo minus itself
+    if (a >= 1e5 || a < 1e-3) return x.toExponential(2);
     return Number(x.toPrecision(d + (a >= 1 ? Math.floor(Math.log10(a)) : 0))).toString();
   },
   status(box, text, kind) {

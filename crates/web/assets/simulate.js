@@ -148,6 +148,8 @@
   }
 
   K2.pages.simulate = {
+    /* Draws a StudyView (a finished or saved run); the browser tests call it with a band. */
+    render: (view) => render(view),
     build(section) {
       root = section;
       armsBox = el("div", { id: "sim-arms" });

@@ -118,6 +118,23 @@ await step("simulate: save, then reload the scenario by its URL", async () => {
   await fresh.close();
 });
 
+await step("simulate: a result with 95 % intervals is drawn with bands", async () => {
+  // Issue 10 adds lower/upper to the results; until every run has them, feed the page the saved
+  // run with a band of ±0.5 around each BMD line and an interval on the end table.
+  const saved = await (await page.request.get(base + "/api/saved/" + savedUrl.split("/").pop())).json();
+  const banded = await page.evaluate((view) => {
+    const bmd = view.charts.find((c) => c.topic === "bmd");
+    for (const p of bmd.panels) for (const s of p.series) { s.lower = s.values.map((v) => v - 0.5); s.upper = s.values.map((v) => v + 0.5); }
+    for (const a of view.summary.arms) a.interval = { bmd_lumbar_pct_change: { lower: a.end.bmd_lumbar_pct_change - 0.5, upper: a.end.bmd_lumbar_pct_change + 0.5 } };
+    K2.pages.simulate.render(view);
+    const chart = document.querySelector("#sim-out [data-topic=bmd] .chart");
+    return { band: chart.dataset.band, series: chart.uplot.series.length, table: document.querySelector("[data-testid=end-table]").textContent };
+  }, saved.result);
+  expect(banded.band === "yes", "no band drawn");
+  expect(banded.series === 1 + 3 * 3, "series with bands: " + banded.series);
+  expect(/ to /.test(banded.table), "no interval in the end table");
+});
+
 await step("simulate: a bad scenario shows the CLI's message naming the field", async () => {
   await page.goto(base + "/simulate");
   await page.fill("#sim-age", "20");
