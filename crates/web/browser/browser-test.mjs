@@ -182,6 +182,8 @@ await step("diet: log a day of food and see the per-vitamer bars and warfarin fl
   expect(bars >= 3, bars + " bars");
   const flags = await page.textContent("[data-testid=flags]");
   expect(/natto/i.test(flags) && /warning/i.test(flags), "flags: " + flags.slice(0, 200));
+  await page.locator("#diet-out h2").scrollIntoViewIfNeeded();
+  await page.evaluate(() => document.querySelector("#diet-out h2").scrollIntoView());
   await page.screenshot({ path: join(artifacts, "diet.png"), fullPage: false });
 });
 
