@@ -32,7 +32,7 @@ pub struct SafetyProfile {
 }
 
 impl SafetyProfile {
-    fn person(&self) -> AppResult<Person> {
+    pub(crate) fn person(&self) -> AppResult<Person> {
         if let Some(a) = self
             .age_years
             .filter(|a| !a.is_finite() || *a < 0.0 || *a > 130.0)

@@ -23,6 +23,10 @@
 //! | search and show foods, add foods | [`foods::Foods`] | [`foods::FoodSearch`], [`foods::FoodDetail`] |
 //! | export the model (a scenario arm, or the core) as SBML L3V2 | [`sbml_export::export_sbml`] | [`sbml_export::SbmlExport`] |
 //! | report on a diet log, plan foods toward a target | [`diet::diet_report`], [`diet::diet_plan`] | [`diet::DietLogReport`], [`diet::DietPlan`] |
+//! | run a study for a page (inline scenario, charts as data) | [`study_view::study_view`] | [`study_view::StudyView`] |
+//! | meta-analyse or pool with the plots as SVG text | [`figures::meta_view`], [`figures::analyze_view`] | [`figures::MetaView`], [`figures::AnalyzeView`] |
+//! | report on an inline food diary | [`diary::diary_report`] | [`diet::DietLogReport`] |
+//! | save a request and its result, reload it by id | [`saved::SavedRuns`] | [`saved::SavedRun`] |
 //!
 //! The JSON schema of every result is generated from these types into `docs/schema/` (a test
 //! fails when the committed files differ from the types).
@@ -37,9 +41,11 @@ pub mod builtins;
 pub mod calibrate;
 pub mod compare;
 pub mod core_run;
+pub mod diary;
 pub mod diet;
 mod error;
 pub mod evidence;
+pub mod figures;
 pub mod foods;
 pub mod inr;
 pub mod meta;
@@ -47,9 +53,11 @@ pub mod output_dir;
 mod plots;
 mod progress;
 pub mod sbml_export;
+pub mod saved;
 pub mod scenario_files;
 pub mod schema;
 pub mod study;
+pub mod study_view;
 pub mod text;
 pub mod validate;
 
@@ -60,11 +68,30 @@ use serde::{Deserialize, Serialize};
 pub use error::{read_input, AppError, AppResult, Context, ErrorKind};
 /// Text read from a database, made safe to print on a terminal (control characters escaped).
 pub use k2bone_store::printable;
+/// The folder of the k2bone database (`K2BONE_DATA`, else the user data directory).
+pub use k2bone_store::data_dir;
 pub use plots::{measure_name, model_label, model_title};
 pub use progress::{Cancel, Progress, Silent};
 pub use study::ScenarioSource;
 
 use output_dir::OutputDir;
+
+/// The use cases this build offers, by name, so a face can show or hide what depends on one
+/// (the web app's Virtual trial page waits for `trial`, issue 12). Add a name with its module.
+pub const USE_CASES: &[&str] = &[
+    "simulate",
+    "compare",
+    "scenario",
+    "validate",
+    "calibrate",
+    "meta",
+    "evidence",
+    "foods",
+    "diet",
+    "study_view",
+    "saved",
+    "export_sbml",
+];
 
 /// The built-in demo scenario (MK-7 180 µg/d for 3 years, with and without D3 + calcium).
 pub const DEMO: &str = "mk7-180-3y";

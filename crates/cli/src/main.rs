@@ -56,6 +56,8 @@ enum Command {
     Diet(commands::diet::DietArgs),
     /// Export the model for other tools: `export sbml` (SBML Level 3 Version 2).
     Export(commands::export::ExportArgs),
+    /// Start the local web app on 127.0.0.1 (simulate, evidence, diet and warfarin in a browser).
+    Serve(commands::serve::ServeArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(commands::completions::CompletionsArgs),
 }
@@ -73,6 +75,7 @@ fn main() -> ExitCode {
         Command::Foods(args) => commands::foods::run(args),
         Command::Diet(args) => commands::diet::run(args),
         Command::Export(args) => commands::export::run(args),
+        Command::Serve(args) => commands::serve::run(args),
         Command::Completions(args) => commands::completions::run(args),
     };
     match result {

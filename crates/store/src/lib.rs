@@ -1,4 +1,5 @@
-//! The project's one embedded SQLite database: trials (evidence engine) and foods (diet).
+//! The project's one embedded SQLite database: trials (evidence engine), foods (diet) and the
+//! web app's saved scenarios and results.
 //!
 //! The database file is created on first use in the user's data directory, or where
 //! `K2BONE_DATA` points. Schema changes are numbered migrations in `migrations/`, applied in
@@ -33,6 +34,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0003_food_calcium_vitamin_d.sql",
         include_str!("../migrations/0003_food_calcium_vitamin_d.sql"),
+    ),
+    (
+        "0004_saved_runs.sql",
+        include_str!("../migrations/0004_saved_runs.sql"),
     ),
 ];
 

@@ -4,6 +4,7 @@
 
 mod diet;
 mod evidence;
+mod evidence_csv;
 mod foods;
 mod inr;
 mod meta;

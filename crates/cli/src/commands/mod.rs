@@ -10,5 +10,6 @@ pub mod export;
 pub mod foods;
 pub mod meta;
 pub mod scenario;
+pub mod serve;
 pub mod simulate;
 pub mod validate;
