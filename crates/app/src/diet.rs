@@ -17,8 +17,8 @@ use k2bone_report::timeseries::format_value as number;
 use k2bone_units::Vitamer;
 
 use crate::foods::Foods;
-use crate::output_dir::write_file;
 use crate::inr::{self, InrPrediction, UsualDiet};
+use crate::output_dir::write_file;
 use crate::{AppError, AppResult};
 
 /// What the safety rules need to know about the person.

@@ -52,8 +52,8 @@ pub mod meta;
 pub mod output_dir;
 mod plots;
 mod progress;
-pub mod sbml_export;
 pub mod saved;
+pub mod sbml_export;
 pub mod scenario_files;
 pub mod schema;
 pub mod study;
@@ -66,10 +66,10 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 pub use error::{read_input, AppError, AppResult, Context, ErrorKind};
-/// Text read from a database, made safe to print on a terminal (control characters escaped).
-pub use k2bone_store::printable;
 /// The folder of the k2bone database (`K2BONE_DATA`, else the user data directory).
 pub use k2bone_store::data_dir;
+/// Text read from a database, made safe to print on a terminal (control characters escaped).
+pub use k2bone_store::printable;
 pub use plots::{measure_name, model_label, model_title};
 pub use progress::{Cancel, Progress, Silent};
 pub use study::ScenarioSource;

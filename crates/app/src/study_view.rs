@@ -150,8 +150,8 @@ pub fn study_view(
     folder.check_arms(&scenario)?;
     let plan = StudyPlan::new(&name, scenario).map_err(|e| folder.unmask(e))?;
     let result = study::run(&plan, progress, cancel)?;
-    let figures =
-        study_figures(&result.runs, &result.bone, &result.summaries, plan.title()).context("charting the run")?;
+    let figures = study_figures(&result.runs, &result.bone, &result.summaries, plan.title())
+        .context("charting the run")?;
     Ok(StudyView {
         summary: study::summary(&plan, &result),
         charts: figures

@@ -66,7 +66,11 @@ pub fn run(args: ValidateArgs) -> AppResult<()> {
     );
     outln!(
         "{:<44} {:>9} {:>17} {:>9} {:>17}  verdict",
-        "trial result", "reported", "acceptance", "simulated", "95% interval"
+        "trial result",
+        "reported",
+        "acceptance",
+        "simulated",
+        "95% interval"
     );
     for t in &b.targets {
         let mut verdict = if t.inside {
