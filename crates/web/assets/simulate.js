@@ -47,7 +47,7 @@
     const ac = g("sim-anticoagulant");
     if (ac !== "none") {
       lines.push(`anticoagulant = ${q(ac)}`);
-      if (ac === "warfarin") lines.push(`vka_recycling_inhibition = ${Number(g("sim-vka"))}`);
+      if (ac === "warfarin") lines.push(`inr = ${Number(g("sim-inr"))}`);
     }
     const d25 = Number(g("sim-d25"));
     if (d25 && d25 !== 75) lines.push(`d25 = "${d25} nmol/L"`);
@@ -161,7 +161,7 @@
           el("label", {}, "age (years, 41 to 95)", el("input", { id: "sim-age", type: "number", value: 60, min: 41, max: 95 })),
           el("label", {}, "25(OH)D (nmol/L)", el("input", { id: "sim-d25", type: "number", value: 75, min: 5, max: 250 })),
           el("label", {}, "anticoagulant", el("select", { id: "sim-anticoagulant" }, opt("none"), opt("warfarin"), opt("doac"))),
-          el("label", {}, "VKA recycling block (0–0.99)", el("input", { id: "sim-vka", type: "number", value: 0.8, min: 0, max: 0.99, step: 0.05 }))),
+          el("label", {}, "stable INR on warfarin (1–6)", el("input", { id: "sim-inr", type: "number", value: 2.5, min: 1.05, max: 6, step: 0.1 }))),
         el("fieldset", {}, el("legend", {}, "Arms (an untreated placebo arm is added unless one exists)"), armsBox,
           el("button", { class: "secondary small", type: "button", onclick: () => { armsBox.append(armRow({ name: "arm" + (armsBox.children.length + 1) })); sync(); } }, "add arm")),
         el("fieldset", {}, el("legend", {}, "Duration"),
