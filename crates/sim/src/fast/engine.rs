@@ -78,7 +78,26 @@ impl FastSimulator {
         doses: &[DoseEvent<M::Drug>],
         grid_h: &[f64],
     ) -> Result<Trajectory, SimError> {
+        self.run_from_time(model, 0.0, y0, doses, grid_h)
+    }
+
+    /// As [`FastSimulator::run_from`], starting at model time `t0_h` (the model's clock
+    /// matters: the core ages). Dose and grid times are model times; earlier doses are ignored
+    /// and grid times up to `t0_h` get `y0`.
+    pub fn run_from_time<M: OdeModel>(
+        &self,
+        model: &M,
+        t0_h: f64,
+        y0: &[f64],
+        doses: &[DoseEvent<M::Drug>],
+        grid_h: &[f64],
+    ) -> Result<Trajectory, SimError> {
         check_grid(grid_h)?;
+        if !(t0_h.is_finite() && t0_h >= 0.0) {
+            return Err(SimError::BadSettings(format!(
+                "start time {t0_h} h is out of range (accepted: finite, >= 0)"
+            )));
+        }
         if !(self.rtol > 0.0 && self.atol > 0.0 && self.rtol.is_finite() && self.atol.is_finite()) {
             return Err(SimError::BadSettings(format!(
                 "rtol = {} and atol = {} must be finite and > 0",
@@ -107,7 +126,7 @@ impl FastSimulator {
         let mut times: Vec<f64> = doses
             .iter()
             .flat_map(|d| std::iter::once(d.time_h).chain(d.duration_h.map(|x| d.time_h + x)))
-            .filter(|t| *t >= 0.0 && *t < t_end)
+            .filter(|t| *t >= t0_h && *t < t_end)
             .collect();
         // (Doses at t_end only change the last sample; they are applied there.)
         times.sort_by(f64::total_cmp);
@@ -152,7 +171,7 @@ impl FastSimulator {
                 .iter()
                 .zip(&split.core_reads)
                 .any(|(j, reads)| *j != 0.0 && *reads);
-            if t == 0.0 {
+            if t == t0_h {
                 for (j, &i) in split.sources.iter().enumerate() {
                     y_start[i] += jump[j];
                 }
@@ -187,25 +206,27 @@ impl FastSimulator {
             &y_start,
             inputs_at_0.unwrap_or_else(|| inputs0.clone()),
             changes,
+            t0_h,
             t_end,
         );
 
         // Core doses at t = 0, then the reduced initial state.
         let inputs = RefCell::new(inputs0);
-        apply_core(model, doses, &routes, 0.0, &mut y_start, &mut inputs.borrow_mut());
+        apply_core(model, doses, &routes, t0_h, &mut y_start, &mut inputs.borrow_mut());
         let ctx = Ctx::new(&split, &path, &y_start);
         let mut traj = Trajectory::new(model, grid_h.len());
         let mut next = 0;
-        while next < grid_h.len() && grid_h[next] <= 0.0 {
+        while next < grid_h.len() && grid_h[next] <= t0_h {
             traj.push(model, grid_h[next], &y_start);
             next += 1;
         }
-        if t_end <= 0.0 {
+        if t_end <= t0_h {
             return traj.finish(SolverStats::default());
         }
         let x_init: Vec<f64> = split.others.iter().map(|&i| y_start[i]).collect();
         let n_red = x_init.len();
         let problem = OdeBuilder::<NalgebraMat<f64>>::new()
+            .t0(t0_h)
             .rtol(self.rtol)
             .atol([self.atol])
             .use_coloring(false)

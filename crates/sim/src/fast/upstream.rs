@@ -102,14 +102,15 @@ pub(crate) struct UpstreamPath<'a, M: OdeModel> {
 }
 
 impl<'a, M: OdeModel> UpstreamPath<'a, M> {
-    /// `y_start`: the full state at t = 0 after that time's doses; `changes`: at most one per
-    /// time, sorted, in (0, t_end).
+    /// `y_start`: the full state at `t0` after that time's doses; `changes`: at most one per
+    /// time, sorted, in (t0, t_end).
     pub fn new(
         model: &'a M,
         split: &'a Split,
         y_start: &[f64],
         inputs0: M::Inputs,
         changes: Vec<Change<M::Inputs>>,
+        t0: f64,
         t_end: f64,
     ) -> Self {
         let up_idx = split.upstream();
@@ -152,7 +153,7 @@ impl<'a, M: OdeModel> UpstreamPath<'a, M> {
             .iter()
             .enumerate()
             .map(|(bi, pos)| {
-                pos.iter().any(|&p| du0[p] * t_end.max(1.0) > QUIET * u0[p].abs())
+                pos.iter().any(|&p| du0[p] * (t_end - t0).max(1.0) > QUIET * u0[p].abs())
                     || path.changes.iter().any(|c| {
                         pos.iter().any(|&p| c.jump[p] != 0.0)
                             || c.inputs
@@ -175,7 +176,7 @@ impl<'a, M: OdeModel> UpstreamPath<'a, M> {
             .chain(split.gamma.iter().map(|g| g.abs()))
             .fold(0.0, f64::max);
         let mut kind_of: HashMap<(u64, usize), usize> = HashMap::new();
-        let mut t = 0.0;
+        let mut t = t0;
         let mut next = 0;
         let mut change_at_start = None;
         loop {
