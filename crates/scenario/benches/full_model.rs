@@ -70,7 +70,11 @@ fn bench(c: &mut Criterion) {
 
     for (id, years, arm) in [
         ("patient-3y-mk7-180-daily", 3.0, "mk7 = \"180 ug daily\""),
-        ("patient-2y-mk4-15mg-3x-daily", 2.0, "mk4 = \"15 mg 3 times daily\""),
+        (
+            "patient-2y-mk4-15mg-3x-daily",
+            2.0,
+            "mk4 = \"15 mg 3 times daily\"",
+        ),
     ] {
         let text = format!(
             "schema = 1\ncontrol_arm = false\n[person]\nage_years = 60\n[simulation]\nduration = \"{years} years\"\n[arms.x]\n{arm}\n"

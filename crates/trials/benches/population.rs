@@ -45,8 +45,14 @@ fn one(n: usize) {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
-    if let Some(n) = std::env::var("K2BONE_TRIAL_BENCH_CHILD").ok().and_then(|v| v.parse().ok()) {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    if let Some(n) = std::env::var("K2BONE_TRIAL_BENCH_CHILD")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
         one(n);
         return;
     }

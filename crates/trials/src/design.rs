@@ -98,16 +98,22 @@ impl TrialDesign {
             message,
         };
         if f.schema != 1 {
-            return Err(bad("schema", format!("{} is not supported (accepted: 1)", f.schema)));
+            return Err(bad(
+                "schema",
+                format!("{} is not supported (accepted: 1)", f.schema),
+            ));
         }
         if f.n_per_arm == 0 || f.n_per_arm > MAX_N_PER_ARM {
             return Err(bad(
                 "n_per_arm",
-                format!("{} is out of range (accepted: 1 … {MAX_N_PER_ARM})", f.n_per_arm),
+                format!(
+                    "{} is out of range (accepted: 1 … {MAX_N_PER_ARM})",
+                    f.n_per_arm
+                ),
             ));
         }
-        let duration_days = k2bone_scenario::duration_days(&f.duration)
-            .map_err(|m| bad("duration", m))?;
+        let duration_days =
+            k2bone_scenario::duration_days(&f.duration).map_err(|m| bad("duration", m))?;
         if !(duration_days > 0.0 && duration_days <= 20.0 * 365.25) {
             return Err(bad(
                 "duration",
@@ -116,8 +122,8 @@ impl TrialDesign {
         }
         let mut visits_days = vec![0.0];
         for (i, v) in f.visits.iter().enumerate() {
-            let d = k2bone_scenario::duration_days(v)
-                .map_err(|m| bad(&format!("visits[{i}]"), m))?;
+            let d =
+                k2bone_scenario::duration_days(v).map_err(|m| bad(&format!("visits[{i}]"), m))?;
             if !(d >= 0.0 && d <= duration_days + 1e-9) {
                 return Err(bad(
                     &format!("visits[{i}]"),
@@ -129,7 +135,10 @@ impl TrialDesign {
         visits_days.sort_by(f64::total_cmp);
         visits_days.dedup();
         if visits_days.len() < 2 {
-            return Err(bad("visits", "give at least one visit after baseline".into()));
+            return Err(bad(
+                "visits",
+                "give at least one visit after baseline".into(),
+            ));
         }
         let dropout_per_year = f.dropout_per_year.unwrap_or(0.0);
         if !(0.0..=0.9).contains(&dropout_per_year) {
@@ -141,7 +150,10 @@ impl TrialDesign {
         let (rtol, atol) = (f.rtol.unwrap_or(1e-8), f.atol.unwrap_or(1e-10));
         for (name, v) in [("rtol", rtol), ("atol", atol)] {
             if !(v > 0.0 && v <= 1e-3) {
-                return Err(bad(name, format!("{v} is out of range (accepted: > 0, <= 1e-3)")));
+                return Err(bad(
+                    name,
+                    format!("{v} is out of range (accepted: > 0, <= 1e-3)"),
+                ));
             }
         }
         // File order (toml's table is sorted; toml_edit keeps the order written).
@@ -171,8 +183,14 @@ impl TrialDesign {
         let mut doc = toml::Table::new();
         doc.insert("schema".into(), toml::Value::Integer(1));
         let mut sim = toml::Table::new();
-        sim.insert("duration".into(), toml::Value::String(format!("{duration_days} days")));
-        sim.insert("output_every".into(), toml::Value::String(format!("{duration_days} days")));
+        sim.insert(
+            "duration".into(),
+            toml::Value::String(format!("{duration_days} days")),
+        );
+        sim.insert(
+            "output_every".into(),
+            toml::Value::String(format!("{duration_days} days")),
+        );
         doc.insert("simulation".into(), toml::Value::Table(sim));
         doc.insert("control_arm".into(), toml::Value::Boolean(false));
         doc.insert("arms".into(), toml::Value::Table(f.arms.clone()));
@@ -183,9 +201,16 @@ impl TrialDesign {
         let mut scenario = scenario;
         let mut ordered = Vec::new();
         for a in &arms {
-            let i = scenario.arms.iter().position(|s| &s.name == a).ok_or_else(|| {
-                bad("arms", format!("arm `{a}` was not read from the arms table"))
-            })?;
+            let i = scenario
+                .arms
+                .iter()
+                .position(|s| &s.name == a)
+                .ok_or_else(|| {
+                    bad(
+                        "arms",
+                        format!("arm `{a}` was not read from the arms table"),
+                    )
+                })?;
             ordered.push(scenario.arms[i].clone());
         }
         scenario.arms = ordered;

@@ -30,10 +30,12 @@ mod summary;
 
 pub use design::{TrialDesign, MAX_N_PER_ARM};
 pub use output::{read_patients, PatientRow, OUTCOMES};
-pub use patient::{patient_model, simulate_patient, ParameterDraw, PatientResult, VisitOutcome};
+pub use patient::{
+    patient_model, simulate_patient, ParameterDraw, PatientModel, PatientResult, VisitOutcome,
+};
 pub use population::{
-    parse_covariates, read_covariates, CovariateSource, Covariates, Dist, IivParam, PatientDraw,
-    Population,
+    parse_covariates, read_covariates, CovariateSource, Covariates, Dist, DrawnCovariates,
+    IivParam, PatientDraw, Population,
 };
 pub use run::{merge, run_trial, RunOptions, RunOutput, Shard, CHUNK};
 pub use summary::{summarize, ArmSummary, FractureSummary, OutcomeSummary, RunMeta, TrialSummary};

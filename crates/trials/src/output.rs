@@ -10,8 +10,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use arrow_array::{
-    Array, ArrayRef, BooleanArray, Float64Array, RecordBatch, StringArray, UInt32Array,
-    UInt64Array,
+    Array, ArrayRef, BooleanArray, Float64Array, RecordBatch, StringArray, UInt32Array, UInt64Array,
 };
 use arrow_schema::{DataType, Field, Schema};
 use k2bone_physiology::fracture::Sex;
@@ -75,8 +74,16 @@ pub(crate) fn schema(params: &[String]) -> Arc<Schema> {
         .iter()
         .map(|(n, t, null)| Field::new(*n, t.clone(), *null))
         .collect();
-    fields.extend(params.iter().map(|p| Field::new(format!("param.{p}"), DataType::Float64, false)));
-    fields.extend(OUTCOMES.iter().map(|o| Field::new(*o, DataType::Float64, false)));
+    fields.extend(
+        params
+            .iter()
+            .map(|p| Field::new(format!("param.{p}"), DataType::Float64, false)),
+    );
+    fields.extend(
+        OUTCOMES
+            .iter()
+            .map(|o| Field::new(*o, DataType::Float64, false)),
+    );
     Arc::new(Schema::new(fields))
 }
 
@@ -118,20 +125,38 @@ impl PatientWriter {
             return Ok(());
         }
         let f64col = |f: &dyn Fn(&PatientResult, usize) -> f64| -> ArrayRef {
-            Arc::new(Float64Array::from_iter_values(rows.iter().map(|(p, v)| f(p, *v))))
+            Arc::new(Float64Array::from_iter_values(
+                rows.iter().map(|(p, v)| f(p, *v)),
+            ))
         };
         let mut cols: Vec<ArrayRef> = vec![
-            Arc::new(UInt32Array::from_iter_values(rows.iter().map(|(p, _)| p.draw_id))),
-            Arc::new(UInt64Array::from_iter_values(rows.iter().map(|(p, _)| p.patient_id))),
-            Arc::new(StringArray::from_iter_values(rows.iter().map(|(p, _)| self.arms[p.arm].as_str()))),
+            Arc::new(UInt32Array::from_iter_values(
+                rows.iter().map(|(p, _)| p.draw_id),
+            )),
+            Arc::new(UInt64Array::from_iter_values(
+                rows.iter().map(|(p, _)| p.patient_id),
+            )),
+            Arc::new(StringArray::from_iter_values(
+                rows.iter().map(|(p, _)| self.arms[p.arm].as_str()),
+            )),
             f64col(&|p, v| p.visits[v].visit_day),
-            Arc::new(BooleanArray::from(rows.iter().map(|(p, v)| p.visits[*v].observed).collect::<Vec<_>>())),
+            Arc::new(BooleanArray::from(
+                rows.iter()
+                    .map(|(p, v)| p.visits[*v].observed)
+                    .collect::<Vec<_>>(),
+            )),
             Arc::new(StringArray::from_iter_values(rows.iter().map(|(p, _)| {
-                if p.draw.covariates.sex == Sex::Female { "female" } else { "male" }
+                if p.draw.covariates.sex == Sex::Female {
+                    "female"
+                } else {
+                    "male"
+                }
             }))),
             f64col(&|p, _| p.draw.covariates.age_years),
             Arc::new(Float64Array::from(
-                rows.iter().map(|(p, _)| p.draw.covariates.years_since_menopause).collect::<Vec<_>>(),
+                rows.iter()
+                    .map(|(p, _)| p.draw.covariates.years_since_menopause)
+                    .collect::<Vec<_>>(),
             )),
             f64col(&|p, _| p.draw.covariates.d25_nmol_l),
             f64col(&|p, _| p.draw.covariates.calcium_intake_mg_per_day),
@@ -161,10 +186,11 @@ impl PatientWriter {
         for k in 0..OUTCOMES.len() {
             cols.push(f64col(&|p, v| outcome(p, v, k)));
         }
-        let batch = RecordBatch::try_new(self.schema.clone(), cols).map_err(|e| TrialError::Data {
-            path: self.path.clone(),
-            message: e.to_string(),
-        })?;
+        let batch =
+            RecordBatch::try_new(self.schema.clone(), cols).map_err(|e| TrialError::Data {
+                path: self.path.clone(),
+                message: e.to_string(),
+            })?;
         self.writer.write(&batch).map_err(|e| TrialError::Io {
             path: self.path.clone(),
             message: e.to_string(),
@@ -206,10 +232,12 @@ pub fn read_patients(
                 .ok_or_else(|| data(format!("no column `{name}` (not a k2bone trial file?)")))
         };
         fn cast<'a, T: 'static>(a: &'a ArrayRef, name: &str, p: &str) -> Result<&'a T, TrialError> {
-            a.as_any().downcast_ref::<T>().ok_or_else(|| TrialError::Data {
-                path: p.to_string(),
-                message: format!("column `{name}` has the wrong type"),
-            })
+            a.as_any()
+                .downcast_ref::<T>()
+                .ok_or_else(|| TrialError::Data {
+                    path: p.to_string(),
+                    message: format!("column `{name}` has the wrong type"),
+                })
         }
         let f = |name: &str| -> Result<&Float64Array, TrialError> { cast(get(name)?, name, &p) };
         let draw = cast::<UInt32Array>(get("draw_id")?, "draw_id", &p)?;
@@ -217,7 +245,12 @@ pub fn read_patients(
         let arm = cast::<StringArray>(get("arm")?, "arm", &p)?;
         let sex = cast::<StringArray>(get("sex")?, "sex", &p)?;
         let observed = cast::<BooleanArray>(get("observed")?, "observed", &p)?;
-        let (visit, age, zls, zfn) = (f("visit_day")?, f("age_years")?, f("bmd_z_lumbar_spine")?, f("bmd_z_femoral_neck")?);
+        let (visit, age, zls, zfn) = (
+            f("visit_day")?,
+            f("age_years")?,
+            f("bmd_z_lumbar_spine")?,
+            f("bmd_z_femoral_neck")?,
+        );
         let u = [f("u_hip")?, f("u_vertebral")?, f("u_any")?];
         let outs: Vec<&Float64Array> = OUTCOMES.iter().map(|o| f(o)).collect::<Result<_, _>>()?;
         for i in 0..b.num_rows() {
@@ -230,7 +263,11 @@ pub fn read_patients(
                 arm: arm.value(i).to_string(),
                 visit_day: visit.value(i),
                 observed: observed.value(i),
-                sex: if sex.value(i) == "male" { Sex::Male } else { Sex::Female },
+                sex: if sex.value(i) == "male" {
+                    Sex::Male
+                } else {
+                    Sex::Female
+                },
                 age_years: age.value(i),
                 bmd_z_lumbar_spine: zls.value(i),
                 bmd_z_femoral_neck: zfn.value(i),

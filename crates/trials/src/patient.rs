@@ -52,14 +52,26 @@ pub struct PatientResult {
     pub visits: Vec<VisitOutcome>,
 }
 
-/// A patient's model, the time from the model's start (age 41) to their enrolment (h), their
-/// arm's doses (from enrolment) and their values of the parameters with variability.
+/// A patient's model and what goes with it.
+#[derive(Debug, Clone)]
+pub struct PatientModel {
+    pub model: BoneHealthModel,
+    /// From the model's start (age 41) to enrolment.
+    pub burn_in_h: f64,
+    /// The arm's doses, times from enrolment.
+    pub doses: Vec<k2bone_sim::DoseEvent<k2bone_physiology::Agent>>,
+    /// Their values of the parameters with variability (in [`crate::Population::iiv`] order).
+    pub iiv_values: Vec<f64>,
+}
+
+/// A patient's model: the person from the covariates, then the parameter draw, then their
+/// own variability.
 pub fn patient_model(
     design: &TrialDesign,
     arm: usize,
     draw: &PatientDraw,
     params: &ParameterDraw,
-) -> Result<(BoneHealthModel, f64, Vec<k2bone_sim::DoseEvent<k2bone_physiology::Agent>>, Vec<f64>), String> {
+) -> Result<PatientModel, String> {
     let c = &draw.covariates;
     let mut sc = design.scenario.clone();
     sc.person.sex = c.sex;
@@ -103,7 +115,12 @@ pub fn patient_model(
         values.push(set(&p.parameter, &|v| v * eta.exp())?);
     }
     let model = BoneHealthModel::new(core, k, *plan.model.person()).map_err(|e| e.to_string())?;
-    Ok((model, plan.burn_in_h, plan.arms[0].doses.clone(), values))
+    Ok(PatientModel {
+        model,
+        burn_in_h: plan.burn_in_h,
+        doses: plan.arms[0].doses.clone(),
+        iiv_values: values,
+    })
 }
 
 /// The full `section.name` of a vitamin K/D parameter written as `name` or `section.name`.
@@ -146,7 +163,12 @@ pub fn simulate_patient(
         draw: params.id,
         message,
     };
-    let (model, burn_in_h, doses, values) = patient_model(design, arm, draw, params).map_err(fail)?;
+    let PatientModel {
+        model,
+        burn_in_h,
+        doses,
+        iiv_values: values,
+    } = patient_model(design, arm, draw, params).map_err(fail)?;
     let sim = FastSimulator {
         rtol: design.rtol,
         atol: design.atol,
@@ -202,13 +224,20 @@ pub(crate) fn burn_in(
     Ok(times_h
         .iter()
         .map(|t| {
-            let i = grid.iter().position(|g| g == t).expect("time is on the grid");
+            let i = grid
+                .iter()
+                .position(|g| g == t)
+                .expect("time is on the grid");
             tr.columns[..n].iter().map(|c| c.values[i]).collect()
         })
         .collect())
 }
 
-fn outcomes(tr: &Trajectory, visits_days: &[f64], dropout_day: f64) -> Result<Vec<VisitOutcome>, String> {
+fn outcomes(
+    tr: &Trajectory,
+    visits_days: &[f64],
+    dropout_day: f64,
+) -> Result<Vec<VisitOutcome>, String> {
     let col = |name: &str| tr.column(name).ok_or_else(|| format!("no output `{name}`"));
     let (ls, fnk, uc, mgp, d25, ci) = (
         col("BMDls")?,

@@ -23,10 +23,23 @@ use crate::TrialError;
 pub enum Dist {
     Fixed(f64),
     /// Normal, truncated to `[min, max]` by redrawing.
-    Normal { mean: f64, sd: f64, min: f64, max: f64 },
+    Normal {
+        mean: f64,
+        sd: f64,
+        min: f64,
+        max: f64,
+    },
     /// Log-normal with this median and coefficient of variation, truncated by redrawing.
-    LogNormal { median: f64, cv: f64, min: f64, max: f64 },
-    Uniform { min: f64, max: f64 },
+    LogNormal {
+        median: f64,
+        cv: f64,
+        min: f64,
+        max: f64,
+    },
+    Uniform {
+        min: f64,
+        max: f64,
+    },
 }
 
 /// How a covariate is written in a trial file: a number, or `{ dist = "...", ... }`.
@@ -105,19 +118,26 @@ pub struct Covariates {
 /// Where covariates come from.
 #[derive(Debug, Clone)]
 pub enum CovariateSource {
-    Drawn {
-        female_fraction: f64,
-        age_years: Dist,
-        years_since_menopause: Option<Dist>,
-        d25_nmol_l: Dist,
-        calcium_intake_mg_per_day: Dist,
-        bmd_z_lumbar_spine: Dist,
-        bmd_z_femoral_neck: Dist,
-        warfarin_fraction: f64,
-        warfarin_inhibition: f64,
-    },
+    Drawn(Box<DrawnCovariates>),
     /// Rows of a CSV, drawn with replacement.
-    Table { origin: String, rows: Vec<Covariates> },
+    Table {
+        origin: String,
+        rows: Vec<Covariates>,
+    },
+}
+
+/// Covariates drawn from distributions (independently: A-trial-1).
+#[derive(Debug, Clone)]
+pub struct DrawnCovariates {
+    pub female_fraction: f64,
+    pub age_years: Dist,
+    pub years_since_menopause: Option<Dist>,
+    pub d25_nmol_l: Dist,
+    pub calcium_intake_mg_per_day: Dist,
+    pub bmd_z_lumbar_spine: Dist,
+    pub bmd_z_femoral_neck: Dist,
+    pub warfarin_fraction: f64,
+    pub warfarin_inhibition: f64,
 }
 
 /// The enrolled population.
@@ -223,7 +243,9 @@ impl Population {
                     _ => {
                         return Err(bad(
                             "sex",
-                            format!("`{s}` (accepted: female, male, or {{ female_fraction = 0.6 }})"),
+                            format!(
+                                "`{s}` (accepted: female, male, or {{ female_fraction = 0.6 }})"
+                            ),
                         ))
                     }
                 },
@@ -231,23 +253,38 @@ impl Population {
                     *female_fraction
                 }
                 Some(SexFile::Mix { female_fraction }) => {
-                    return Err(bad("sex", format!("female_fraction = {female_fraction} (accepted: 0 … 1)")))
+                    return Err(bad(
+                        "sex",
+                        format!("female_fraction = {female_fraction} (accepted: 0 … 1)"),
+                    ))
                 }
             };
             let warfarin_fraction = f.warfarin_fraction.unwrap_or(0.0);
             if !(0.0..=1.0).contains(&warfarin_fraction) {
-                return Err(bad("warfarin_fraction", format!("{warfarin_fraction} (accepted: 0 … 1)")));
+                return Err(bad(
+                    "warfarin_fraction",
+                    format!("{warfarin_fraction} (accepted: 0 … 1)"),
+                ));
             }
             let warfarin_inhibition = f.warfarin_inhibition.unwrap_or(0.5);
             if !(0.0..=0.99).contains(&warfarin_inhibition) {
-                return Err(bad("warfarin_inhibition", format!("{warfarin_inhibition} (accepted: 0 … 0.99)")));
+                return Err(bad(
+                    "warfarin_inhibition",
+                    format!("{warfarin_inhibition} (accepted: 0 … 0.99)"),
+                ));
             }
-            CovariateSource::Drawn {
+            CovariateSource::Drawn(Box::new(DrawnCovariates {
                 female_fraction,
                 age_years: dist("age_years", &f.age_years, 60.0, 41.0, 95.0)?,
                 years_since_menopause: match &f.years_since_menopause {
                     None => None,
-                    Some(_) => Some(dist("years_since_menopause", &f.years_since_menopause, 0.0, 0.0, 50.0)?),
+                    Some(_) => Some(dist(
+                        "years_since_menopause",
+                        &f.years_since_menopause,
+                        0.0,
+                        0.0,
+                        50.0,
+                    )?),
                 },
                 d25_nmol_l: dist("d25_nmol_l", &f.d25_nmol_l, 75.0, 5.0, 250.0)?,
                 calcium_intake_mg_per_day: dist(
@@ -257,11 +294,23 @@ impl Population {
                     100.0,
                     3000.0,
                 )?,
-                bmd_z_lumbar_spine: dist("bmd_z_lumbar_spine", &f.bmd_z_lumbar_spine, 0.0, -5.0, 5.0)?,
-                bmd_z_femoral_neck: dist("bmd_z_femoral_neck", &f.bmd_z_femoral_neck, 0.0, -5.0, 5.0)?,
+                bmd_z_lumbar_spine: dist(
+                    "bmd_z_lumbar_spine",
+                    &f.bmd_z_lumbar_spine,
+                    0.0,
+                    -5.0,
+                    5.0,
+                )?,
+                bmd_z_femoral_neck: dist(
+                    "bmd_z_femoral_neck",
+                    &f.bmd_z_femoral_neck,
+                    0.0,
+                    -5.0,
+                    5.0,
+                )?,
                 warfarin_fraction,
                 warfarin_inhibition,
-            }
+            }))
         };
         // Variability: names must be parameters of the model.
         let model = k2bone_physiology::BoneHealthModel::default();
@@ -279,7 +328,10 @@ impl Population {
                 ));
             }
             if !(p.cv > 0.0 && p.cv <= 2.0) {
-                return Err(bad(&format!("variability[{i}].cv"), format!("{} (accepted: > 0, <= 2)", p.cv)));
+                return Err(bad(
+                    &format!("variability[{i}].cv"),
+                    format!("{} (accepted: > 0, <= 2)", p.cv),
+                ));
             }
         }
         let k = f.variability.len();
@@ -287,13 +339,20 @@ impl Population {
             None => DMatrix::identity(k, k),
             Some(rows) => {
                 if rows.len() != k || rows.iter().any(|r| r.len() != k) {
-                    return Err(bad("correlation", format!("must be {k} x {k}, one row per variability entry")));
+                    return Err(bad(
+                        "correlation",
+                        format!("must be {k} x {k}, one row per variability entry"),
+                    ));
                 }
                 let m = DMatrix::from_fn(k, k, |i, j| rows[i][j]);
                 for i in 0..k {
                     for j in 0..k {
                         let v = m[(i, j)];
-                        let ok = if i == j { v == 1.0 } else { (-1.0..=1.0).contains(&v) && v == m[(j, i)] };
+                        let ok = if i == j {
+                            v == 1.0
+                        } else {
+                            (-1.0..=1.0).contains(&v) && v == m[(j, i)]
+                        };
                         if !ok {
                             return Err(bad(&format!("correlation[{i}][{j}]"), format!("{v}: a correlation matrix is symmetric with 1 on the diagonal and entries in [-1, 1]")));
                         }
@@ -309,7 +368,9 @@ impl Population {
             .l();
         let d = DMatrix::from_diagonal(&nalgebra::DVector::from_iterator(
             k,
-            f.variability.iter().map(|p| (1.0 + p.cv * p.cv).ln().sqrt()),
+            f.variability
+                .iter()
+                .map(|p| (1.0 + p.cv * p.cv).ln().sqrt()),
         ));
         Ok(Population {
             covariates,
@@ -319,25 +380,35 @@ impl Population {
     }
 
     /// Draws patient `id`'s covariates, variability, drop-out and fracture uniforms.
-    pub fn draw(&self, seed: u64, id: u64, dropout_per_year: f64) -> Result<PatientDraw, TrialError> {
+    pub fn draw(
+        &self,
+        seed: u64,
+        id: u64,
+        dropout_per_year: f64,
+    ) -> Result<PatientDraw, TrialError> {
         let mut s = Stream::new(seed, id);
         let covariates = match &self.covariates {
             CovariateSource::Table { rows, .. } => {
                 let i = ((s.uniform() * rows.len() as f64) as usize).min(rows.len() - 1);
                 rows[i].clone()
             }
-            CovariateSource::Drawn {
-                female_fraction,
-                age_years,
-                years_since_menopause,
-                d25_nmol_l,
-                calcium_intake_mg_per_day,
-                bmd_z_lumbar_spine,
-                bmd_z_femoral_neck,
-                warfarin_fraction,
-                warfarin_inhibition,
-            } => {
-                let sex = if s.uniform() < *female_fraction { Sex::Female } else { Sex::Male };
+            CovariateSource::Drawn(c) => {
+                let DrawnCovariates {
+                    female_fraction,
+                    age_years,
+                    years_since_menopause,
+                    d25_nmol_l,
+                    calcium_intake_mg_per_day,
+                    bmd_z_lumbar_spine,
+                    bmd_z_femoral_neck,
+                    warfarin_fraction,
+                    warfarin_inhibition,
+                } = &**c;
+                let sex = if s.uniform() < *female_fraction {
+                    Sex::Female
+                } else {
+                    Sex::Male
+                };
                 let age = s.draw(age_years, "age_years")?;
                 let ysm = match years_since_menopause {
                     Some(d) if sex == Sex::Female => Some(s.draw(d, "years_since_menopause")?),
@@ -352,10 +423,15 @@ impl Population {
                     age_years: age,
                     years_since_menopause: ysm,
                     d25_nmol_l: s.draw(d25_nmol_l, "d25_nmol_l")?,
-                    calcium_intake_mg_per_day: s.draw(calcium_intake_mg_per_day, "calcium_intake_mg_per_day")?,
+                    calcium_intake_mg_per_day: s
+                        .draw(calcium_intake_mg_per_day, "calcium_intake_mg_per_day")?,
                     bmd_z_lumbar_spine: s.draw(bmd_z_lumbar_spine, "bmd_z_lumbar_spine")?,
                     bmd_z_femoral_neck: s.draw(bmd_z_femoral_neck, "bmd_z_femoral_neck")?,
-                    vka_inhibition: if s.uniform() < *warfarin_fraction { *warfarin_inhibition } else { 0.0 },
+                    vka_inhibition: if s.uniform() < *warfarin_fraction {
+                        *warfarin_inhibition
+                    } else {
+                        0.0
+                    },
                 }
             }
         };
@@ -391,9 +467,7 @@ fn parse_dist(d: &DistFile, lo: f64, hi: f64) -> Result<Dist, String> {
         DistFile::Fixed(v) => return Ok(Dist::Fixed(range(*v)?)),
         DistFile::Spec(s) => s,
     };
-    let need = |v: Option<f64>, name: &str| {
-        v.ok_or_else(|| format!("`{}` needs `{name}`", s.dist))
-    };
+    let need = |v: Option<f64>, name: &str| v.ok_or_else(|| format!("`{}` needs `{name}`", s.dist));
     let min = range(s.min.unwrap_or(lo))?;
     let max = range(s.max.unwrap_or(hi))?;
     if min >= max {
@@ -405,17 +479,32 @@ fn parse_dist(d: &DistFile, lo: f64, hi: f64) -> Result<Dist, String> {
             if !(sd > 0.0 && sd.is_finite()) {
                 return Err(format!("sd = {sd} (accepted: > 0)"));
             }
-            Ok(Dist::Normal { mean: need(s.mean, "mean")?, sd, min, max })
+            Ok(Dist::Normal {
+                mean: need(s.mean, "mean")?,
+                sd,
+                min,
+                max,
+            })
         }
         "lognormal" | "log-normal" => {
             let cv = need(s.cv, "cv")?;
             if !(cv > 0.0 && cv <= 3.0) {
                 return Err(format!("cv = {cv} (accepted: > 0, <= 3)"));
             }
-            Ok(Dist::LogNormal { median: range(need(s.median, "median")?)?, cv, min, max })
+            Ok(Dist::LogNormal {
+                median: range(need(s.median, "median")?)?,
+                cv,
+                min,
+                max,
+            })
         }
-        "uniform" => Ok(Dist::Uniform { min: range(need(s.min, "min")?)?, max: range(need(s.max, "max")?)? }),
-        other => Err(format!("unknown distribution `{other}` (accepted: normal, lognormal, uniform, or a number)")),
+        "uniform" => Ok(Dist::Uniform {
+            min: range(need(s.min, "min")?)?,
+            max: range(need(s.max, "max")?)?,
+        }),
+        other => Err(format!(
+            "unknown distribution `{other}` (accepted: normal, lognormal, uniform, or a number)"
+        )),
     }
 }
 
@@ -448,7 +537,9 @@ pub fn parse_covariates(text: &str, origin: &str) -> Result<Vec<Covariates>, Tri
         line,
         message,
     };
-    let mut rdr = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
+    let mut rdr = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
     let headers: Vec<String> = rdr
         .headers()
         .map_err(|e| err(1, e.to_string()))?
@@ -459,7 +550,15 @@ pub fn parse_covariates(text: &str, origin: &str) -> Result<Vec<Covariates>, Tri
         return Err(err(1, format!("header must be `{}`", COLUMNS.join(","))));
     }
     // The scenario's accepted person ranges (docs/assumptions.md A-scen-4).
-    let ranges = [(41.0, 95.0), (0.0, 50.0), (5.0, 250.0), (100.0, 3000.0), (-5.0, 5.0), (-5.0, 5.0), (0.0, 0.99)];
+    let ranges = [
+        (41.0, 95.0),
+        (0.0, 50.0),
+        (5.0, 250.0),
+        (100.0, 3000.0),
+        (-5.0, 5.0),
+        (-5.0, 5.0),
+        (0.0, 0.99),
+    ];
     let mut rows = Vec::new();
     for (i, rec) in rdr.records().enumerate() {
         let line = i + 2;
@@ -476,12 +575,21 @@ pub fn parse_covariates(text: &str, origin: &str) -> Result<Vec<Covariates>, Tri
                 *slot = f64::NAN;
                 continue;
             }
-            let x: f64 = cell
-                .parse()
-                .map_err(|_| err(line, format!("`{}` = `{cell}` is not a number", COLUMNS[j + 1])))?;
+            let x: f64 = cell.parse().map_err(|_| {
+                err(
+                    line,
+                    format!("`{}` = `{cell}` is not a number", COLUMNS[j + 1]),
+                )
+            })?;
             let (lo, hi) = ranges[j];
             if !(x >= lo && x <= hi) {
-                return Err(err(line, format!("`{}` = {x} is out of range (accepted: {lo} … {hi})", COLUMNS[j + 1])));
+                return Err(err(
+                    line,
+                    format!(
+                        "`{}` = {x} is out of range (accepted: {lo} … {hi})",
+                        COLUMNS[j + 1]
+                    ),
+                ));
             }
             *slot = x;
         }

@@ -37,8 +37,12 @@ impl Shard {
             .split_once('/')
             .ok_or_else(|| format!("`{text}`: write the shard as i/N, e.g. 0/8"))?;
         let (i, n): (usize, usize) = (
-            i.trim().parse().map_err(|_| format!("`{i}` is not a shard index"))?,
-            n.trim().parse().map_err(|_| format!("`{n}` is not a shard count"))?,
+            i.trim()
+                .parse()
+                .map_err(|_| format!("`{i}` is not a shard index"))?,
+            n.trim()
+                .parse()
+                .map_err(|_| format!("`{n}` is not a shard count"))?,
         );
         if n == 0 || i >= n {
             return Err(format!("shard {i}/{n}: accepted 0 <= i < N"));
@@ -114,10 +118,18 @@ pub fn run_trial(
     let name = if options.shard.count == 1 {
         "patients.parquet".to_string()
     } else {
-        format!("patients-{}-of-{}.parquet", options.shard.index, options.shard.count)
+        format!(
+            "patients-{}-of-{}.parquet",
+            options.shard.index, options.shard.count
+        )
     };
     let parquet = out_dir.join(&name);
-    let iiv: Vec<String> = design.population.iiv.iter().map(|p| p.parameter.clone()).collect();
+    let iiv: Vec<String> = design
+        .population
+        .iiv
+        .iter()
+        .map(|p| p.parameter.clone())
+        .collect();
     let mut writer = PatientWriter::create(&parquet, &iiv, &design.arms)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads)
@@ -159,7 +171,10 @@ pub fn run_trial(
     let run_json = out_dir.join(if options.shard.count == 1 {
         "run.json".to_string()
     } else {
-        format!("run-{}-of-{}.json", options.shard.index, options.shard.count)
+        format!(
+            "run-{}-of-{}.json",
+            options.shard.index, options.shard.count
+        )
     });
     let text = serde_json::to_string_pretty(&meta).expect("run metadata serialises");
     std::fs::write(&run_json, text).map_err(|e| io(&run_json, &e))?;
@@ -188,15 +203,24 @@ fn run_chunk(
         .into_par_iter()
         .map(|id| {
             let arm = arm_of(design.seed, n_arms, id);
-            let draw = design.population.draw(design.seed, id, design.dropout_per_year)?;
-            let (model, burn_h, _, _) =
-                patient_model(design, arm, &draw, params).map_err(|message| TrialError::Patient {
+            let draw = design
+                .population
+                .draw(design.seed, id, design.dropout_per_year)?;
+            let pm = patient_model(design, arm, &draw, params).map_err(|message| {
+                TrialError::Patient {
                     patient: id,
                     arm: design.arms[arm].clone(),
                     draw: params.id,
                     message,
-                })?;
-            let key = format!("{:?}|{:?}|{:?}", model.core().params(), model.k_params(), model.person());
+                }
+            })?;
+            let (model, burn_h) = (pm.model, pm.burn_in_h);
+            let key = format!(
+                "{:?}|{:?}|{:?}",
+                model.core().params(),
+                model.k_params(),
+                model.person()
+            );
             Ok((id, arm, draw, model, burn_h, key))
         })
         .collect::<Result<_, TrialError>>()?;
@@ -243,8 +267,11 @@ fn write_summary(summary: &TrialSummary, out_dir: &Path, shard: Shard) -> Result
         path: p.display().to_string(),
         message: e.to_string(),
     };
-    std::fs::write(&json, serde_json::to_string_pretty(summary).expect("summary serialises"))
-        .map_err(|e| io(&json, e))?;
+    std::fs::write(
+        &json,
+        serde_json::to_string_pretty(summary).expect("summary serialises"),
+    )
+    .map_err(|e| io(&json, e))?;
     std::fs::write(&csv, summary.to_csv()).map_err(|e| io(&csv, e))
 }
 
@@ -273,13 +300,18 @@ pub fn merge(dirs: &[PathBuf], out_dir: &Path) -> Result<TrialSummary, TrialErro
             let pq = if meta.shard_count == 1 {
                 d.join("patients.parquet")
             } else {
-                d.join(format!("patients-{}-of-{}.parquet", meta.shard_index, meta.shard_count))
+                d.join(format!(
+                    "patients-{}-of-{}.parquet",
+                    meta.shard_index, meta.shard_count
+                ))
             };
             parts.push((meta, pq));
         }
     }
     let Some((first, _)) = parts.first().cloned() else {
-        return Err(TrialError::Merge("no run*.json in the given folders".into()));
+        return Err(TrialError::Merge(
+            "no run*.json in the given folders".into(),
+        ));
     };
     let same = |m: &RunMeta| RunMeta {
         shard_index: 0,
@@ -314,4 +346,3 @@ pub fn merge(dirs: &[PathBuf], out_dir: &Path) -> Result<TrialSummary, TrialErro
     write_summary(&summary, out_dir, Shard::WHOLE)?;
     Ok(summary)
 }
-

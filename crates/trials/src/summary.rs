@@ -112,9 +112,14 @@ pub fn summarize(meta: &RunMeta, parts: &[PathBuf]) -> Result<TrialSummary, Tria
     };
     for part in parts {
         read_patients(part, &mut |r| {
-            let a = arm_of(&r.arm).ok_or_else(|| bad_row(part, format!("unknown arm `{}`", r.arm)))?;
-            let v = visit_of(r.visit_day)
-                .ok_or_else(|| bad_row(part, format!("visit day {} is not a visit of this trial", r.visit_day)))?;
+            let a =
+                arm_of(&r.arm).ok_or_else(|| bad_row(part, format!("unknown arm `{}`", r.arm)))?;
+            let v = visit_of(r.visit_day).ok_or_else(|| {
+                bad_row(
+                    part,
+                    format!("visit day {} is not a visit of this trial", r.visit_day),
+                )
+            })?;
             if v == 0 {
                 *randomised.entry((r.draw_id, a)).or_default() += 1;
             }
@@ -203,7 +208,11 @@ pub fn summarize(meta: &RunMeta, parts: &[PathBuf]) -> Result<TrialSummary, Tria
 }
 
 fn describe(name: &str, day: f64, m: Moments) -> OutcomeSummary {
-    let sd = if m.n > 1 { (m.m2 / (m.n - 1) as f64).sqrt() } else { f64::NAN };
+    let sd = if m.n > 1 {
+        (m.m2 / (m.n - 1) as f64).sqrt()
+    } else {
+        f64::NAN
+    };
     let half = if m.n > 1 {
         let t = StudentsT::new(0.0, 1.0, (m.n - 1) as f64)
             .expect("n - 1 > 0 degrees of freedom")
@@ -227,7 +236,13 @@ impl TrialSummary {
     /// One row per draw, arm, outcome and visit (NaN written as empty).
     pub fn to_csv(&self) -> String {
         let mut s = String::from("draw_id,arm,outcome,visit_day,n,mean,sd,ci95_low,ci95_high\n");
-        let f = |x: f64| if x.is_finite() { format!("{x}") } else { String::new() };
+        let f = |x: f64| {
+            if x.is_finite() {
+                format!("{x}")
+            } else {
+                String::new()
+            }
+        };
         for a in &self.arms {
             for o in &a.outcomes {
                 s.push_str(&format!(
@@ -248,7 +263,13 @@ impl TrialSummary {
     }
 
     /// The summary of `outcome` at `visit_day` in `arm` under draw `draw_id`.
-    pub fn outcome(&self, draw_id: u32, arm: &str, outcome: &str, visit_day: f64) -> Option<&OutcomeSummary> {
+    pub fn outcome(
+        &self,
+        draw_id: u32,
+        arm: &str,
+        outcome: &str,
+        visit_day: f64,
+    ) -> Option<&OutcomeSummary> {
         self.arms
             .iter()
             .find(|a| a.draw_id == draw_id && a.arm == arm)?

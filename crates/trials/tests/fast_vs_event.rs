@@ -13,12 +13,16 @@
 //! burned-in state equals the continuous run.
 
 use k2bone_physiology::BoneHealthModel;
-use k2bone_sim::{run_arms, DoseEvent, FastSimulator, OdeModel, Simulator, Trajectory};
+use k2bone_sim::{run_arms, DoseEvent, FastSimulator, Simulator, Trajectory};
 
 const SCENARIOS: [(&str, &str, &str); 6] = [
     ("untreated-3y", "3 years", ""),
     ("mk7-180-daily-3y", "3 years", "mk7 = \"180 ug daily\""),
-    ("mk4-15mg-3x-daily-2y", "2 years", "mk4 = \"15 mg 3 times daily\""),
+    (
+        "mk4-15mg-3x-daily-2y",
+        "2 years",
+        "mk4 = \"15 mg 3 times daily\"",
+    ),
     (
         "k1-5mg-ca-1000mg-d3-800iu-daily-2y",
         "2 years",
@@ -29,7 +33,11 @@ const SCENARIOS: [(&str, &str, &str); 6] = [
         "3 years",
         "[[arms.x.drug]]\nagent = \"denosumab\"\ndose = \"60 mg\"\nschedule = \"every 26 weeks\"",
     ),
-    ("warfarin-mk7-180-daily-3y", "3 years", "mk7 = \"180 ug daily\""),
+    (
+        "warfarin-mk7-180-daily-3y",
+        "3 years",
+        "mk7 = \"180 ug daily\"",
+    ),
 ];
 
 fn plan(name: &str, duration: &str, arm: &str) -> k2bone_scenario::Plan {
@@ -53,7 +61,12 @@ fn worst(fast: &Trajectory, event: &Trajectory) -> (f64, String) {
     let mut w = (0.0, String::new());
     for (a, b) in fast.columns.iter().zip(&event.columns) {
         assert_eq!(a.name, b.name);
-        let scale = b.values.iter().map(|v| v.abs()).fold(0.0, f64::max).max(1e-6);
+        let scale = b
+            .values
+            .iter()
+            .map(|v| v.abs())
+            .fold(0.0, f64::max)
+            .max(1e-6);
         let e = a
             .values
             .iter()

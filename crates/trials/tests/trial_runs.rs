@@ -69,8 +69,13 @@ fn results_do_not_depend_on_the_thread_count() {
     assert_eq!(a, b, "per-patient rows differ between 1 and 2 threads");
     assert_eq!(one.summary, two.summary);
     // Patients differ from each other (the variability is real), and both arms are filled.
-    assert!(a.iter().any(|r| r.outcomes[2] != a[a.len() - 1].outcomes[2]));
-    assert_eq!(one.summary.arms.iter().map(|x| x.n_randomised).sum::<u64>(), 12);
+    assert!(a
+        .iter()
+        .any(|r| r.outcomes[2] != a[a.len() - 1].outcomes[2]));
+    assert_eq!(
+        one.summary.arms.iter().map(|x| x.n_randomised).sum::<u64>(),
+        12
+    );
     assert!(one.summary.arms.iter().all(|x| x.n_randomised == 6));
 }
 
@@ -103,7 +108,12 @@ fn shards_merged_equal_one_run() {
             .unwrap()
             .mean
     };
-    assert!(uc("mk7") < -20.0 && uc("placebo").abs() < 1.0, "{} {}", uc("mk7"), uc("placebo"));
+    assert!(
+        uc("mk7") < -20.0 && uc("placebo").abs() < 1.0,
+        "{} {}",
+        uc("mk7"),
+        uc("placebo")
+    );
 }
 
 #[test]
@@ -122,9 +132,13 @@ fn the_95pct_ci_of_an_arm_mean_covers_the_population_mean_at_its_nominal_rate() 
     let mut covered = 0;
     for k in 0..100u64 {
         let d = design(10, 5_000 + k);
-        let s = run_trial(&d, &RunOptions::default(), &dir.path().join(format!("t{k}")))
-            .unwrap()
-            .summary;
+        let s = run_trial(
+            &d,
+            &RunOptions::default(),
+            &dir.path().join(format!("t{k}")),
+        )
+        .unwrap()
+        .summary;
         let o = s.outcome(0, "mk7", "ucoc_pct_change", 28.0).unwrap();
         if o.ci95_low <= truth && truth <= o.ci95_high {
             covered += 1;
@@ -142,9 +156,17 @@ fn bad_designs_name_the_field_and_the_accepted_range() {
     .unwrap();
     let cases = [
         ("n_per_arm = 100", "n_per_arm = 0", "n_per_arm"),
-        ("dropout_per_year = 0.08", "dropout_per_year = 1.5", "dropout_per_year"),
+        (
+            "dropout_per_year = 0.08",
+            "dropout_per_year = 1.5",
+            "dropout_per_year",
+        ),
         ("\"ob_emax\"", "\"ob_emaxx\"", "variability[1].parameter"),
-        ("duration = \"3 years\"", "duration = \"3 parsecs\"", "duration"),
+        (
+            "duration = \"3 years\"",
+            "duration = \"3 parsecs\"",
+            "duration",
+        ),
     ];
     for (from, to, field) in cases {
         assert!(base.contains(from), "{from}");
@@ -155,7 +177,11 @@ fn bad_designs_name_the_field_and_the_accepted_range() {
         assert!(e.contains(field) && e.contains("knapen.toml"), "{to}: {e}");
     }
     let csv = "sex,age_years,years_since_menopause,d25_nmol_l,calcium_intake_mg_per_day,bmd_z_lumbar_spine,bmd_z_femoral_neck,vka_inhibition\nfemale,60,9,70,900,-1,-1,0\nfemale,60,9,70,-5,-1,-1,0\n";
-    let e = k2bone_trials::parse_covariates(csv, "cov.csv").unwrap_err().to_string();
-    assert!(e.starts_with("cov.csv:3:") && e.contains("calcium_intake_mg_per_day"), "{e}");
+    let e = k2bone_trials::parse_covariates(csv, "cov.csv")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with("cov.csv:3:") && e.contains("calcium_intake_mg_per_day"),
+        "{e}"
+    );
 }
-

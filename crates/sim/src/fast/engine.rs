@@ -14,8 +14,8 @@ use diffsol::{
     NalgebraLU, NalgebraMat, NalgebraVec, OdeBuilder, OdeSolverMethod, OdeSolverStopReason, Vector,
 };
 
-use super::upstream::{Change, UpstreamPath};
 use super::split::Split;
+use super::upstream::{Change, UpstreamPath};
 use crate::dosing::DoseEvent;
 use crate::model::OdeModel;
 use crate::solver::{check_grid, to_vec, RESTART_STEP_H};
@@ -117,10 +117,7 @@ impl FastSimulator {
             }
             .run_from(model, y0, doses, grid_h);
         }
-        let routes: Vec<Route> = doses
-            .iter()
-            .map(|d| route(model, &split, y0, d))
-            .collect();
+        let routes: Vec<Route> = doses.iter().map(|d| route(model, &split, y0, d)).collect();
 
         // Times at which something happens, with what.
         let mut times: Vec<f64> = doses
@@ -212,7 +209,14 @@ impl FastSimulator {
 
         // Core doses at t = 0, then the reduced initial state.
         let inputs = RefCell::new(inputs0);
-        apply_core(model, doses, &routes, t0_h, &mut y_start, &mut inputs.borrow_mut());
+        apply_core(
+            model,
+            doses,
+            &routes,
+            t0_h,
+            &mut y_start,
+            &mut inputs.borrow_mut(),
+        );
         let ctx = Ctx::new(&split, &path, &y_start);
         let mut traj = Trajectory::new(model, grid_h.len());
         let mut next = 0;
@@ -261,105 +265,107 @@ impl FastSimulator {
         macro_rules! drive {
             ($solver:expr) => {{
                 let mut solver = $solver.map_err(|e| SimError::Setup(e.to_string()))?;
-        let fail = |t: f64, msg: String, x: &[f64]| SimError::Solver {
-            t_h: t,
-            message: msg,
-            state: ctx.full(t, x).clone(),
-            names: model.state_names(),
-        };
+                let fail = |t: f64, msg: String, x: &[f64]| SimError::Solver {
+                    t_h: t,
+                    message: msg,
+                    state: ctx.full(t, x).clone(),
+                    names: model.state_names(),
+                };
 
-        let mut steps = 0usize;
-        let ends: Vec<(f64, bool)> = stops
-            .iter()
-            .map(|s| (s.t_h, s.restart))
-            .chain(std::iter::once((t_end, false)))
-            .collect();
-        for (seg, &(t_break, restart)) in ends.iter().enumerate() {
-            ctx.stop.set(t_break);
-            solver.set_stop_time(t_break).map_err(|e| {
-                let x = to_vec(solver.state().y);
-                fail(solver.state().t, e.to_string(), &x)
-            })?;
-            loop {
-                let reason = solver.step().map_err(|e| {
+                let mut steps = 0usize;
+                let ends: Vec<(f64, bool)> = stops
+                    .iter()
+                    .map(|s| (s.t_h, s.restart))
+                    .chain(std::iter::once((t_end, false)))
+                    .collect();
+                for (seg, &(t_break, restart)) in ends.iter().enumerate() {
+                    ctx.stop.set(t_break);
+                    solver.set_stop_time(t_break).map_err(|e| {
+                        let x = to_vec(solver.state().y);
+                        fail(solver.state().t, e.to_string(), &x)
+                    })?;
+                    loop {
+                        let reason = solver.step().map_err(|e| {
+                            let x = to_vec(solver.state().y);
+                            fail(solver.state().t, e.to_string(), &x)
+                        })?;
+                        steps += 1;
+                        let t = solver.state().t;
+                        let x = to_vec(solver.state().y);
+                        if let Some(i) = x.iter().position(|v| !v.is_finite()) {
+                            let state = ctx.full(t, &x).clone();
+                            return Err(SimError::NonFinite {
+                                t_h: t,
+                                name: model.state_names()[split.others[i]],
+                                state,
+                                names: model.state_names(),
+                            });
+                        }
+                        if steps > self.max_steps {
+                            return Err(SimError::TooManySteps {
+                                t_h: t,
+                                max_steps: self.max_steps,
+                            });
+                        }
+                        let done = matches!(reason, OdeSolverStopReason::TstopReached);
+                        while next < grid_h.len() && grid_h[next] <= t && grid_h[next] < t_break {
+                            let ti = grid_h[next];
+                            let xi = solver
+                                .interpolate(ti)
+                                .map_err(|e| fail(ti, e.to_string(), &x))?;
+                            let full = ctx.full(ti, &to_vec(&xi)).clone();
+                            traj.push(model, ti, &full);
+                            next += 1;
+                        }
+                        if done {
+                            break;
+                        }
+                    }
                     let x = to_vec(solver.state().y);
-                    fail(solver.state().t, e.to_string(), &x)
-                })?;
-                steps += 1;
-                let t = solver.state().t;
-                let x = to_vec(solver.state().y);
-                if let Some(i) = x.iter().position(|v| !v.is_finite()) {
-                    let state = ctx.full(t, &x).clone();
-                    return Err(SimError::NonFinite {
-                        t_h: t,
-                        name: model.state_names()[split.others[i]],
-                        state,
-                        names: model.state_names(),
-                    });
+                    ctx.stop
+                        .set(ends.get(seg + 1).map_or(f64::INFINITY, |e| e.0));
+                    let mut y = ctx.full(t_break, &x).clone();
+                    if t_break == t_end {
+                        // Doses at the last grid time (the event path applies them too).
+                        for d in doses
+                            .iter()
+                            .filter(|d| d.time_h == t_end && d.duration_h.is_none())
+                        {
+                            model.apply_bolus(d.drug, d.amount, &mut y);
+                        }
+                    }
+                    if restart {
+                        apply_core(
+                            model,
+                            doses,
+                            &routes,
+                            t_break,
+                            &mut y,
+                            &mut inputs.borrow_mut(),
+                        );
+                        let xr: Vec<f64> = split.others.iter().map(|&i| y[i]).collect();
+                        let mut dfull = vec![0.0; n];
+                        model.rhs(t_break, &y, &inputs.borrow(), &mut dfull);
+                        let dr: Vec<f64> = split.others.iter().map(|&i| dfull[i]).collect();
+                        let st = solver.state_mut();
+                        st.y.copy_from(&NalgebraVec::from_slice(&xr, Default::default()));
+                        st.dy
+                            .copy_from(&NalgebraVec::from_slice(&dr, Default::default()));
+                        *st.h = st.h.abs().min(RESTART_STEP_H);
+                    }
+                    while next < grid_h.len() && grid_h[next] <= t_break {
+                        traj.push(model, grid_h[next], &y);
+                        next += 1;
+                    }
                 }
-                if steps > self.max_steps {
-                    return Err(SimError::TooManySteps {
-                        t_h: t,
-                        max_steps: self.max_steps,
-                    });
-                }
-                let done = matches!(reason, OdeSolverStopReason::TstopReached);
-                while next < grid_h.len() && grid_h[next] <= t && grid_h[next] < t_break {
-                    let ti = grid_h[next];
-                    let xi = solver
-                        .interpolate(ti)
-                        .map_err(|e| fail(ti, e.to_string(), &x))?;
-                    let full = ctx.full(ti, &to_vec(&xi)).clone();
-                    traj.push(model, ti, &full);
-                    next += 1;
-                }
-                if done {
-                    break;
-                }
-            }
-            let x = to_vec(solver.state().y);
-            ctx.stop
-                .set(ends.get(seg + 1).map_or(f64::INFINITY, |e| e.0));
-            let mut y = ctx.full(t_break, &x).clone();
-            if t_break == t_end {
-                // Doses at the last grid time (the event path applies them too).
-                for d in doses.iter().filter(|d| d.time_h == t_end && d.duration_h.is_none()) {
-                    model.apply_bolus(d.drug, d.amount, &mut y);
-                }
-            }
-            if restart {
-                apply_core(
-                    model,
-                    doses,
-                    &routes,
-                    t_break,
-                    &mut y,
-                    &mut inputs.borrow_mut(),
-                );
-                let xr: Vec<f64> = split.others.iter().map(|&i| y[i]).collect();
-                let mut dfull = vec![0.0; n];
-                model.rhs(t_break, &y, &inputs.borrow(), &mut dfull);
-                let dr: Vec<f64> = split.others.iter().map(|&i| dfull[i]).collect();
-                let st = solver.state_mut();
-                st.y.copy_from(&NalgebraVec::from_slice(&xr, Default::default()));
-                st.dy
-                    .copy_from(&NalgebraVec::from_slice(&dr, Default::default()));
-                *st.h = st.h.abs().min(RESTART_STEP_H);
-            }
-            while next < grid_h.len() && grid_h[next] <= t_break {
-                traj.push(model, grid_h[next], &y);
-                next += 1;
-            }
-        }
-        let s = solver.get_statistics();
-        traj.finish(SolverStats {
-            steps: s.number_of_steps,
-            error_test_failures: s.number_of_error_test_failures,
-            nonlinear_iterations: s.number_of_nonlinear_solver_iterations,
-            nonlinear_failures: s.number_of_nonlinear_solver_fails,
-            jacobian_factorizations: s.number_of_linear_solver_setups,
-        })
-
+                let s = solver.get_statistics();
+                traj.finish(SolverStats {
+                    steps: s.number_of_steps,
+                    error_test_failures: s.number_of_error_test_failures,
+                    nonlinear_iterations: s.number_of_nonlinear_solver_iterations,
+                    nonlinear_failures: s.number_of_nonlinear_solver_fails,
+                    jacobian_factorizations: s.number_of_linear_solver_setups,
+                })
             }};
         }
         match self.method {

@@ -9,7 +9,7 @@
 //! | [`engine`] | the BDF solve of the rest, with doses and output sampling |
 
 pub(crate) mod engine;
-pub(crate) mod upstream;
 pub(crate) mod split;
+pub(crate) mod upstream;
 
 pub use engine::{FastMethod, FastSimulator};

@@ -151,15 +151,18 @@ impl Split {
         for k in 0..n {
             for i in 0..n {
                 if reach[i][k] {
-                    for c in 0..n {
-                        if reach[k][c] {
-                            reach[i][c] = true;
-                        }
+                    let via_k = reach[k].clone();
+                    for (r, v) in reach[i].iter_mut().zip(via_k) {
+                        *r |= v;
                     }
                 }
             }
         }
-        let scc_size = |i: usize| (0..n).filter(|&c| c == i || (reach[i][c] && reach[c][i])).count();
+        let scc_size = |i: usize| {
+            (0..n)
+                .filter(|&c| c == i || (reach[i][c] && reach[c][i]))
+                .count()
+        };
         let loop_state = (0..n).max_by_key(|&i| scc_size(i)).unwrap_or(0);
         let in_loop = |c: usize| c == loop_state || (reach[loop_state][c] && reach[c][loop_state]);
         let mut seed: Vec<bool> = (0..n)
@@ -225,11 +228,12 @@ fn filter_depth(filters: &[usize], jac: &[DMatrix<f64>]) -> Vec<usize> {
     let mut depth = vec![1usize; k];
     for _ in 0..k {
         for a in 0..k {
-            depth[a] = 1 + (0..k)
-                .filter(|&b| b != a && feeds(a, b))
-                .map(|b| depth[b])
-                .max()
-                .unwrap_or(0);
+            depth[a] = 1
+                + (0..k)
+                    .filter(|&b| b != a && feeds(a, b))
+                    .map(|b| depth[b])
+                    .max()
+                    .unwrap_or(0);
         }
     }
     depth
@@ -259,11 +263,11 @@ fn components(sources: &[usize], jac: &DMatrix<f64>) -> Vec<Block> {
         }
     }
     let mut blocks: Vec<(usize, Vec<usize>)> = Vec::new();
-    for a in 0..k {
+    for (a, &src) in sources.iter().enumerate() {
         let r = root(&mut group, a);
         match blocks.iter_mut().find(|(g, _)| *g == r) {
-            Some((_, v)) => v.push(sources[a]),
-            None => blocks.push((r, vec![sources[a]])),
+            Some((_, v)) => v.push(src),
+            None => blocks.push((r, vec![src])),
         }
     }
     blocks

@@ -120,7 +120,12 @@ impl<'a, M: OdeModel> UpstreamPath<'a, M> {
             .map(|bl| {
                 bl.idx
                     .iter()
-                    .map(|i| split.sources.binary_search(i).expect("block index is a source"))
+                    .map(|i| {
+                        split
+                            .sources
+                            .binary_search(i)
+                            .expect("block index is a source")
+                    })
                     .collect()
             })
             .collect();
@@ -153,7 +158,8 @@ impl<'a, M: OdeModel> UpstreamPath<'a, M> {
             .iter()
             .enumerate()
             .map(|(bi, pos)| {
-                pos.iter().any(|&p| du0[p] * (t_end - t0).max(1.0) > QUIET * u0[p].abs())
+                pos.iter()
+                    .any(|&p| du0[p] * (t_end - t0).max(1.0) > QUIET * u0[p].abs())
                     || path.changes.iter().any(|c| {
                         pos.iter().any(|&p| c.jump[p] != 0.0)
                             || c.inputs
@@ -307,8 +313,7 @@ impl<'a, M: OdeModel> UpstreamPath<'a, M> {
         for (&v, &i) in u.iter().zip(&self.up_idx) {
             y[i] = v;
         }
-        self.model
-            .upstream_rhs(0.0, y, &self.inputs[inputs], dy);
+        self.model.upstream_rhs(0.0, y, &self.inputs[inputs], dy);
         for (d, &i) in du.iter_mut().zip(&self.up_idx) {
             *d = dy[i];
         }
@@ -578,11 +583,13 @@ mod tests {
         let g: Vec<f64> = tau.iter().map(|t| (-a * t).exp()).collect();
         let m = tau.len();
         for j in 1..m {
-            let got = decay[0][j] * x0
-                + (0..m).map(|i| w[0][j * m + i] * g[i]).sum::<f64>();
+            let got = decay[0][j] * x0 + (0..m).map(|i| w[0][j * m + i] * g[i]).sum::<f64>();
             let t = tau[j];
             let exact = x0 * (-k * t).exp() + ((-a * t).exp() - (-k * t).exp()) / (k - a);
-            assert!((got - exact).abs() < 1e-14 * exact.abs(), "{t}: {got} vs {exact}");
+            assert!(
+                (got - exact).abs() < 1e-14 * exact.abs(),
+                "{t}: {got} vs {exact}"
+            );
         }
     }
 }
