@@ -22,6 +22,9 @@ use parquet::file::properties::WriterProperties;
 use crate::patient::PatientResult;
 use crate::TrialError;
 
+/// Rows per Parquet row group.
+const ROW_GROUP_ROWS: usize = 65_536;
+
 /// Outcome columns, with their units in the names.
 pub const OUTCOMES: [&str; 6] = [
     "bmd_lumbar_pct_change",
@@ -104,8 +107,11 @@ impl PatientWriter {
         };
         let file = File::create(path).map_err(|e| io(&e))?;
         let schema = schema(params);
+        // Row groups of at most 64k rows: the writer holds one group in memory, so memory stays
+        // flat however many patients follow (the default, 1M rows, would grow to ~250k patients).
         let props = WriterProperties::builder()
             .set_compression(Compression::SNAPPY)
+            .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
             .build();
         let writer = ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(|e| io(&e))?;
         Ok(PatientWriter {
