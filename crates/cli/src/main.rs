@@ -1,13 +1,20 @@
-//! The `k2bone` command line. Each subcommand lives in `commands/<name>.rs`; this file only
-//! parses arguments, dispatches, and maps errors to exit codes in one place:
-//! 0 ok, 1 the run failed (solver, I/O), 2 bad input (arguments, files, values).
+//! The `k2bone` command line: argument parsing and printing over `k2bone-app`, which owns every
+//! use case. Each subcommand lives in `commands/<name>.rs` (its arguments, the request it
+//! builds, how it prints the result); this file dispatches and holds the one exit policy, by the
+//! typed error's kind: 0 ok, 1 the run failed (solver, I/O) or was cancelled, 2 bad input.
+
+// Doc comments in this crate are clap's `--help` texts, written for a terminal (`<name>`,
+// `[[target]]` are literal there), not rustdoc markup.
+#![allow(rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use k2bone_app::{AppError, ErrorKind};
 
 mod commands;
-mod exit;
+mod format;
+mod progress;
 mod style;
 
 /// Vitamin K2, vitamin D and calcium in bone health, as a model you can run, check and argue with.
@@ -52,8 +59,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let result = match cli.command {
+    let result: Result<(), AppError> = match Cli::parse().command {
         Command::Demo(args) => commands::demo::run(args),
         Command::Simulate(args) => commands::simulate::run(args),
         Command::Compare(args) => commands::compare::run(args),
@@ -69,8 +75,11 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
-            ExitCode::from(exit::code_for(&err))
+            eprintln!("error: {err}");
+            ExitCode::from(match err.kind {
+                ErrorKind::BadInput => 2,
+                ErrorKind::RunFailed | ErrorKind::Cancelled => 1,
+            })
         }
     }
 }

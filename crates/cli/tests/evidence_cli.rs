@@ -21,7 +21,7 @@ fn list_and_show_report_the_shipped_rows() {
         dir.path(),
         &["evidence", "list", "--format", "json"],
     ));
-    let shipped = k2bone_evidence::read_trials_csv(SHIPPED, "trials.csv").unwrap();
+    let shipped = k2bone_trialdb::read_trials_csv(SHIPPED, "trials.csv").unwrap();
     assert_eq!(v["count"].as_u64().unwrap() as usize, shipped.len());
     let mk7 = json_of(&k2bone(
         dir.path(),

@@ -77,6 +77,8 @@ fn summaries_of_the_example_scenarios_match_their_golden_files() {
         let name = file.file_stem().unwrap().to_string_lossy().into_owned();
         let out = tmp.path().join(&name);
         let status = Command::new(env!("CARGO_BIN_EXE_k2bone"))
+            // A fresh database (the diet-log scenario opens the food table), as in CI.
+            .env("K2BONE_DATA", tmp.path().join("data"))
             .args(["simulate", "--quiet", "--no-plots", "--out"])
             .arg(&out)
             .arg(&file)

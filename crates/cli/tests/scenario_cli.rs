@@ -9,6 +9,8 @@ fn k2bone(args: &[&str], dir: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_k2bone"))
         .args(args)
         .current_dir(dir)
+        // Its own database (a diet-log scenario opens the food table), not the user's.
+        .env("K2BONE_DATA", dir.join(".k2bone-data"))
         .output()
         .unwrap()
 }

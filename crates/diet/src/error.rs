@@ -25,20 +25,25 @@ impl fmt::Display for FieldError {
 }
 
 /// A food name the database does not know, with the nearest names it does know.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct UnknownFood {
     pub line: usize,
     pub name: String,
     pub suggestions: Vec<String>,
+    /// Why a name is deliberately not mapped (too vague, not in SR28), from the curated list.
+    pub note: Option<String>,
 }
 
 impl fmt::Display for UnknownFood {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "line {}: unknown food '{}'", self.line, self.name)?;
+        if let Some(note) = &self.note {
+            write!(f, " ({note})")?;
+        }
         if self.suggestions.is_empty() {
             write!(f, " (no similar food; try `k2bone foods search`)")
         } else {
-            write!(f, "; did you mean: {}?", self.suggestions.join(" | "))
+            f.write_str(&k2bone_units::fuzzy::did_you_mean(&self.suggestions))
         }
     }
 }
@@ -79,7 +84,10 @@ pub enum DietError {
     },
     #[error("{file}: the diet log has no entries (a header and at least one row are needed)")]
     EmptyLog { file: String },
-    #[error("no food matches '{query}'{}", if suggestions.is_empty() { String::new() } else { format!("; did you mean: {}?", suggestions.join(" | ")) })]
+    #[error(
+        "no food matches '{query}'{}",
+        k2bone_units::fuzzy::did_you_mean(suggestions)
+    )]
     NoSuchFood {
         query: String,
         suggestions: Vec<String>,

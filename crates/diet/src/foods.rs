@@ -11,12 +11,13 @@ use k2bone_store::Store;
 use rusqlite::Connection;
 use serde::Serialize;
 
+use crate::bone::{BoneIntake, BoneNutrient, BoneValue};
 use crate::error::DietError;
 use crate::nutrient::{Intake, Nutrient};
 use crate::search::{fold, SearchIndex};
 
 /// Where a food row comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Origin {
     UsdaSr28,
@@ -35,7 +36,7 @@ impl Origin {
 }
 
 /// One measured value: µg per 100 g edible portion, its source and how far the source was read.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct MeasuredValue {
     pub ug_per_100g: f64,
     pub source: String,
@@ -44,7 +45,7 @@ pub struct MeasuredValue {
 }
 
 /// A typical portion with its source (or the assumption it rests on).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Portion {
     pub label: String,
     pub grams: f64,
@@ -53,7 +54,7 @@ pub struct Portion {
 }
 
 /// A food and its composition. A nutrient missing from `values` was not measured.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Food {
     pub id: i64,
     pub name: String,
@@ -63,6 +64,10 @@ pub struct Food {
     pub values: BTreeMap<String, MeasuredValue>,
     pub aliases: Vec<String>,
     pub portions: Vec<Portion>,
+    /// Calcium per 100 g, mg (`None` = not reported).
+    pub calcium_mg: Option<BoneValue>,
+    /// Vitamin D (D2 + D3) per 100 g, µg (`None` = not reported).
+    pub vitamin_d_ug: Option<BoneValue>,
 }
 
 /// Words that mark a food as dairy for `--no-dairy` (besides the USDA dairy group minus eggs).
@@ -107,6 +112,25 @@ impl Food {
         intake
     }
 
+    /// The reported calcium or vitamin D value per 100 g.
+    pub fn bone_value(&self, n: BoneNutrient) -> Option<&BoneValue> {
+        match n {
+            BoneNutrient::CalciumMg => self.calcium_mg.as_ref(),
+            BoneNutrient::VitaminDUg => self.vitamin_d_ug.as_ref(),
+        }
+    }
+
+    /// Calcium and vitamin D in `grams` of this food (only reported nutrients appear).
+    pub fn bone_for_grams(&self, grams: f64) -> BoneIntake {
+        let mut b = BoneIntake::default();
+        for n in BoneNutrient::ALL {
+            if let Some(v) = self.bone_value(n) {
+                b.add(n, v.per_100g * grams / 100.0);
+            }
+        }
+        b
+    }
+
     /// The first listed portion, used when a diet log counts portions.
     pub fn default_portion(&self) -> Option<&Portion> {
         self.portions.first()
@@ -131,6 +155,8 @@ pub struct FoodDb {
     foods: Vec<Food>,
     by_id: HashMap<i64, usize>,
     by_name: HashMap<String, usize>,
+    /// Folded alias → why it maps where it does (near foods, curated choices).
+    alias_notes: HashMap<String, String>,
     index: SearchIndex,
 }
 
@@ -157,6 +183,8 @@ impl FoodDb {
                 values: BTreeMap::new(),
                 aliases: Vec::new(),
                 portions: Vec::new(),
+                calcium_mg: None,
+                vitamin_d_ug: None,
             })
         })?;
         for food in rows {
@@ -179,11 +207,35 @@ impl FoodDb {
                 foods[i].values.insert(r.get(1)?, value);
             }
         }
-        let mut st = conn.prepare("SELECT food_id, alias FROM food_aliases ORDER BY alias")?;
+        let mut st = conn.prepare(
+            "SELECT food_id, nutrient, per_100g, source, status FROM food_bone_nutrients",
+        )?;
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
             if let Some(&i) = by_id.get(&r.get::<_, i64>(0)?) {
-                foods[i].aliases.push(r.get(1)?);
+                let value = BoneValue {
+                    per_100g: r.get(2)?,
+                    source: r.get(3)?,
+                    status: r.get(4)?,
+                };
+                match BoneNutrient::from_key(&r.get::<_, String>(1)?) {
+                    Some(BoneNutrient::CalciumMg) => foods[i].calcium_mg = Some(value),
+                    Some(BoneNutrient::VitaminDUg) => foods[i].vitamin_d_ug = Some(value),
+                    None => {}
+                }
+            }
+        }
+        let mut alias_notes = HashMap::new();
+        let mut st =
+            conn.prepare("SELECT food_id, alias, note FROM food_aliases ORDER BY alias")?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            if let Some(&i) = by_id.get(&r.get::<_, i64>(0)?) {
+                let alias: String = r.get(1)?;
+                if let Some(note) = r.get::<_, Option<String>>(2)? {
+                    alias_notes.insert(fold(&alias), note);
+                }
+                foods[i].aliases.push(alias);
             }
         }
         let mut st = conn.prepare(
@@ -204,16 +256,20 @@ impl FoodDb {
         let mut index = SearchIndex::default();
         for (i, f) in foods.iter().enumerate() {
             by_name.insert(fold(&f.name), i);
-            index.add(i, &f.name);
+            // A food some alias or common name points to is a common food: the tie-breaker of
+            // the search ranking.
+            let common = !f.aliases.is_empty();
+            index.add(i, &f.name, common);
             for a in &f.aliases {
                 by_name.entry(fold(a)).or_insert(i);
-                index.add(i, a);
+                index.add(i, a, common);
             }
         }
         Ok(FoodDb {
             foods,
             by_id,
             by_name,
+            alias_notes,
             index,
         })
     }
@@ -256,12 +312,22 @@ impl FoodDb {
         })
     }
 
+    /// The note of an alias (`jarlsberg` → why it maps to USDA Swiss), if it has one.
+    pub fn alias_note(&self, alias: &str) -> Option<&str> {
+        self.alias_notes.get(&fold(alias)).map(String::as_str)
+    }
+
     /// The names of the `n` foods nearest to `name`.
     pub fn suggest(&self, name: &str, n: usize) -> Vec<String> {
         self.search(name, n)
             .into_iter()
             .map(|(f, _)| f.name.clone())
             .collect()
+    }
+
+    /// The raw search hits (positions in [`FoodDb::foods`]), best first.
+    pub fn search_hits(&self, query: &str, limit: usize) -> Vec<crate::search::Hit> {
+        self.index.search(query, limit, 0.5)
     }
 
     /// Fuzzy search over names and aliases: up to `limit` foods with their score in (0, 1], best

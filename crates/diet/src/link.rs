@@ -25,7 +25,7 @@ pub const SUPPLEMENT_FACTOR: f64 = 1.0;
 pub const FACTOR_BASIS: &str = "assumption A-diet-4 (docs/assumptions.md): no absolute food-matrix bioavailability found; factor 1";
 
 /// One oral dose of one vitamer.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct DoseEvent {
     /// Hours from the start of the first logged day (00:00).
     pub time_h: f64,
@@ -33,10 +33,12 @@ pub struct DoseEvent {
     pub amount_ug: f64,
     pub bioavailability: f64,
     pub bioavailable_ug: f64,
+    /// Eaten in a food (the model's `food` vehicle) rather than taken as a supplement.
+    pub from_food: bool,
 }
 
 /// The intake of a log or plan, as dose events.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct IntakeSchedule {
     pub events: Vec<DoseEvent>,
     /// K2 the sources report without a vitamer split, per event time: (time_h, µg).
@@ -44,11 +46,20 @@ pub struct IntakeSchedule {
     pub basis: &'static str,
 }
 
-fn push(events: &mut Vec<DoseEvent>, time_h: f64, vitamer: Vitamer, ug: f64, factor: f64) {
-    if let Some(e) = events
-        .iter_mut()
-        .find(|e| e.time_h == time_h && e.vitamer == vitamer && e.bioavailability == factor)
-    {
+fn push(
+    events: &mut Vec<DoseEvent>,
+    time_h: f64,
+    vitamer: Vitamer,
+    ug: f64,
+    factor: f64,
+    from_food: bool,
+) {
+    if let Some(e) = events.iter_mut().find(|e| {
+        e.time_h == time_h
+            && e.vitamer == vitamer
+            && e.bioavailability == factor
+            && e.from_food == from_food
+    }) {
         e.amount_ug += ug;
         e.bioavailable_ug = e.amount_ug * factor;
     } else {
@@ -58,6 +69,7 @@ fn push(events: &mut Vec<DoseEvent>, time_h: f64, vitamer: Vitamer, ug: f64, fac
             amount_ug: ug,
             bioavailability: factor,
             bioavailable_ug: ug * factor,
+            from_food,
         });
     }
 }
@@ -84,7 +96,7 @@ pub fn from_log(db: &FoodDb, log: &DietLog) -> IntakeSchedule {
         let intake = food.intake_for_grams(e.grams);
         for v in Vitamer::ALL {
             if let Some(ug) = intake.vitamer(v).filter(|ug| *ug > 0.0) {
-                push(&mut events, t, v, ug, FOOD_MATRIX_FACTOR);
+                push(&mut events, t, v, ug, FOOD_MATRIX_FACTOR, true);
             }
         }
         if let Some(ug) = intake.get(Nutrient::K2Unsplit).filter(|ug| *ug > 0.0) {
@@ -98,6 +110,7 @@ pub fn from_log(db: &FoodDb, log: &DietLog) -> IntakeSchedule {
             s.vitamer,
             s.ug,
             SUPPLEMENT_FACTOR,
+            false,
         );
     }
     sorted(IntakeSchedule {
@@ -115,7 +128,7 @@ pub fn from_plan(plan: &FoodPlan, days: u32, hour: f64) -> IntakeSchedule {
         let t = f64::from(d) * HOURS_PER_DAY + hour;
         for v in Vitamer::ALL {
             if let Some(ug) = plan.intake_ug.vitamer(v).filter(|ug| *ug > 0.0) {
-                push(&mut events, t, v, ug, FOOD_MATRIX_FACTOR);
+                push(&mut events, t, v, ug, FOOD_MATRIX_FACTOR, true);
             }
         }
         if let Some(ug) = plan

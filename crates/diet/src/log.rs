@@ -1,8 +1,11 @@
 //! Diet logs: what was eaten, per day, turned into µg of each vitamer.
 //!
-//! Two formats. CSV with `day,food,grams` or `day,food,portions` (both columns may be present, one
-//! filled per row), optional `meal` (`breakfast`, `lunch`, `snack`, `dinner` or `HH:MM`) and
-//! `dose` for supplement rows (`food` = `supplement:mk7`, `dose` = `180 ug`). TOML meal plans:
+//! Two formats. CSV with `day,food,grams`, `day,food,portions` or `day,food,amount` (several may
+//! be present, one filled per row; `amount` is a household measure such as `1 cup`, `2 slices`,
+//! `1 egg` or `150 g`, see [`crate::measure`]), optional `meal` (`breakfast`, `lunch`, `snack`,
+//! `dinner` or `HH:MM`) and `dose` for supplement rows (`food` = `supplement:mk7`,
+//! `dose` = `180 ug`). Food names resolve as [`crate::resolve`] says; every name that did not
+//! resolve to itself is kept in [`DietLog::mappings`]. TOML meal plans:
 //!
 //! ```toml
 //! [[days]]
@@ -15,6 +18,7 @@
 //! of first appearance. Unknown foods are errors listing the nearest names (or, with
 //! `skip_unknown`, are listed in the report); nothing is dropped silently.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use k2bone_units::{Dose, Substance, Vitamer};
@@ -22,6 +26,7 @@ use k2bone_units::{Dose, Substance, Vitamer};
 use crate::error::{DietError, FieldError, UnknownFood};
 use crate::foods::FoodDb;
 use crate::nutrient::{Intake, Nutrient};
+use crate::resolve::{MatchKind, NameMapping};
 
 /// Accepted grams of one food in one row, g (exclusive lower bound).
 pub const GRAMS_RANGE: (f64, f64) = (0.0, 2_000.0);
@@ -40,7 +45,7 @@ pub const MEAL_HOURS: [(&str, f64); 4] = [
 pub const DEFAULT_HOUR: f64 = 12.0;
 
 /// One food eaten.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct LogEntry {
     pub line: usize,
     pub day: String,
@@ -51,7 +56,7 @@ pub struct LogEntry {
 }
 
 /// One supplement taken.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct SupplementEntry {
     pub line: usize,
     pub day: String,
@@ -70,6 +75,12 @@ pub struct DietLog {
     pub supplements: Vec<SupplementEntry>,
     /// Foods not found (only when `skip_unknown`; otherwise they are an error).
     pub unknown: Vec<UnknownFood>,
+    /// Names that resolved to another food name (aliases, common names, search), with why.
+    pub mappings: Vec<NameMapping>,
+    /// The meal of each row that names one, as written (`breakfast`, `08:30`), by line.
+    pub meal_by_line: BTreeMap<usize, String>,
+    /// How a household measure or a portion count became grams, by line.
+    pub measure_by_line: BTreeMap<usize, String>,
 }
 
 /// One day's intake: from foods, from supplements, and per food.
@@ -99,6 +110,7 @@ pub(crate) struct RawRow {
     pub(crate) food: String,
     pub(crate) grams: Option<String>,
     pub(crate) portions: Option<String>,
+    pub(crate) amount: Option<String>,
     pub(crate) meal: Option<String>,
     pub(crate) dose: Option<String>,
 }
@@ -145,9 +157,9 @@ pub fn parse_csv(
             file: file.to_string(),
         });
     }
-    const ACCEPTED: &str = "day, food, grams and/or portions; optional meal, dose";
+    const ACCEPTED: &str = "day, food, grams and/or portions and/or amount; optional meal, dose";
     for h in &headers {
-        if !["day", "food", "grams", "portions", "meal", "dose"].contains(&h.as_str()) {
+        if !["day", "food", "grams", "portions", "amount", "meal", "dose"].contains(&h.as_str()) {
             return Err(format(format!(
                 "line 1: unknown column `{h}`; accepted: {ACCEPTED}"
             )));
@@ -161,9 +173,9 @@ pub fn parse_csv(
             )));
         }
     }
-    if col("grams").is_none() && col("portions").is_none() {
+    if col("grams").is_none() && col("portions").is_none() && col("amount").is_none() {
         return Err(format(format!(
-            "line 1: needs a `grams` or a `portions` column; accepted: {ACCEPTED}"
+            "line 1: needs a `grams`, `portions` or `amount` column; accepted: {ACCEPTED}"
         )));
     }
     let mut rows = Vec::new();
@@ -182,6 +194,7 @@ pub fn parse_csv(
             food: get("food").unwrap_or_default(),
             grams: get("grams"),
             portions: get("portions"),
+            amount: get("amount"),
             meal: get("meal"),
             dose: get("dose"),
         });
@@ -217,6 +230,9 @@ pub(crate) fn build(
     };
     let mut errors = Vec::new();
     for r in rows {
+        if let Some(m) = &r.meal {
+            log.meal_by_line.insert(r.line, m.trim().to_string());
+        }
         let mut err = |column: &str, value: &str, problem: String| {
             errors.push(FieldError {
                 line: r.line,
@@ -293,15 +309,64 @@ pub(crate) fn build(
             err("food", "", "a food name is required".into());
             continue;
         }
-        let Some(food) = db.get(&r.food) else {
+        let Some(resolved) = db.resolve_name(&r.food) else {
             log.unknown.push(UnknownFood {
                 line: r.line,
                 name: r.food.clone(),
                 suggestions: db.suggest(&r.food, 3),
+                note: crate::resolve::unmapped_note(&r.food).map(String::from),
             });
             continue;
         };
+        let food = resolved.food;
+        if resolved.kind != MatchKind::Name {
+            log.mappings.push(NameMapping {
+                line: r.line,
+                typed: r.food.clone(),
+                food: food.name.clone(),
+                food_id: food.id,
+                kind: resolved.kind,
+                note: resolved.note,
+            });
+        }
+        let mut measure = None;
+        let filled = [&r.grams, &r.portions, &r.amount]
+            .iter()
+            .filter(|c| c.is_some())
+            .count();
+        if filled > 1 {
+            err(
+                "grams",
+                r.grams.as_deref().unwrap_or(""),
+                "give one of grams, portions or amount on a row, not several".into(),
+            );
+            continue;
+        }
         let grams = match (&r.grams, &r.portions) {
+            (None, None) if r.amount.is_some() => {
+                let a = r.amount.as_deref().unwrap_or("");
+                match crate::measure::grams_of(food, a) {
+                    Ok(m) if m.grams > GRAMS_RANGE.0 && m.grams <= GRAMS_RANGE.1 => {
+                        measure = Some(m.basis);
+                        m.grams
+                    }
+                    Ok(m) => {
+                        err(
+                            "amount",
+                            a,
+                            format!(
+                                "{} g is outside the accepted ({}, {}] g",
+                                m.grams, GRAMS_RANGE.0, GRAMS_RANGE.1
+                            ),
+                        );
+                        continue;
+                    }
+                    Err(problem) => {
+                        err("amount", a, problem);
+                        continue;
+                    }
+                }
+            }
             (Some(g), None) => match in_range(g, GRAMS_RANGE) {
                 Some(g) => g,
                 None => {
@@ -339,6 +404,10 @@ pub(crate) fn build(
                     );
                     continue;
                 };
+                measure = Some(format!(
+                    "{n} × default portion \"{}\" = {} g ({})",
+                    portion.label, portion.grams, portion.source
+                ));
                 n * portion.grams
             }
             (Some(_), Some(_)) => {
@@ -353,7 +422,7 @@ pub(crate) fn build(
                 err(
                     "grams",
                     "",
-                    "an amount is required: grams or portions".into(),
+                    "an amount is required: grams, portions or amount (e.g. \"1 cup\")".into(),
                 );
                 continue;
             }
@@ -366,8 +435,25 @@ pub(crate) fn build(
             food: food.name.clone(),
             grams,
         });
+        if let Some(m) = measure {
+            log.measure_by_line.insert(r.line, m);
+        }
     }
     if !errors.is_empty() {
+        // Name the unknown foods too, so one run lists every line to fix.
+        for u in &log.unknown {
+            let text = u.to_string();
+            let problem = text
+                .split_once(&format!("'{}'", u.name))
+                .map_or(text.clone(), |(_, rest)| format!("unknown food{rest}"));
+            errors.push(FieldError {
+                line: u.line,
+                column: "food".into(),
+                value: u.name.clone(),
+                problem,
+            });
+        }
+        errors.sort_by_key(|e| e.line);
         return Err(DietError::Rows {
             file: file.to_string(),
             errors,

@@ -40,6 +40,7 @@ pub fn parse_toml(
         food: String,
         grams: Option<f64>,
         portions: Option<f64>,
+        amount: Option<String>,
         meal: Option<String>,
         dose: Option<String>,
     }
@@ -63,6 +64,7 @@ pub fn parse_toml(
                 food: it.food,
                 grams: it.grams.map(|g| g.to_string()),
                 portions: it.portions.map(|p| p.to_string()),
+                amount: it.amount,
                 meal: it.meal,
                 dose: it.dose,
             });

@@ -154,6 +154,17 @@ impl Serialize for Intake {
     }
 }
 
+/// The schema of the map [`Intake`] serialises as: vitamer key → µg, or null (not measured).
+impl schemars::JsonSchema for Intake {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Intake".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        <std::collections::BTreeMap<String, Option<f64>>>::json_schema(generator)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,7 +24,7 @@ use crate::search::fold;
 use k2bone_units::Vitamer;
 
 /// What a plan must reach, µg/day.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub enum Target {
     Vitamer(Vitamer),
     TotalK2,
@@ -76,7 +76,7 @@ impl Default for PlanOptions {
 }
 
 /// One food of the plan.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct PlanItem {
     pub food_id: i64,
     pub food: String,
@@ -85,7 +85,7 @@ pub struct PlanItem {
 }
 
 /// A solved plan: the foods, the day's intake and its grams.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct FoodPlan {
     pub items: Vec<PlanItem>,
     pub intake_ug: Intake,

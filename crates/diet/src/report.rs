@@ -7,20 +7,25 @@
 //!   over consecutive logged days.
 //! - Amounts are sums of measured values, so they are lower bounds wherever `not_measured` lists
 //!   foods.
+//! - Also: the per-meal view and calcium and vitamin D from food ([`crate::meals`]), and every
+//!   name that resolved to another food (aliases, common names, search; [`crate::resolve`]).
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::bone::BoneIntake;
 use crate::error::UnknownFood;
 use crate::foods::FoodDb;
 use crate::log::{DayIntake, DietLog};
+use crate::meals::{BoneSummary, MealRow};
 use crate::nutrient::{Intake, Nutrient};
+use crate::resolve::NameMapping;
 use crate::safety::{self, Person, SafetyFlag};
 use k2bone_units::Vitamer;
 
 /// A reference intake a diet is compared with.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Reference {
     pub name: &'static str,
     /// Which amount is compared: `k1`, `mk4`, `mk7` or `total_k` (K1 + all K2).
@@ -44,7 +49,7 @@ pub const REFERENCES: [Reference; 5] = [
 ];
 
 /// One day of the report.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct DayRow {
     pub day: String,
     pub grams: f64,
@@ -52,10 +57,12 @@ pub struct DayRow {
     pub ug: Intake,
     pub supplements_ug: Intake,
     pub total_k_ug: Option<f64>,
+    /// Calcium and vitamin D from food that day.
+    pub bone: BoneIntake,
 }
 
 /// Day-to-day variation of one amount.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Variation {
     pub sd_ug: Option<f64>,
     pub largest_swing_ug: Option<f64>,
@@ -64,7 +71,7 @@ pub struct Variation {
 }
 
 /// A food's share of the intake, as a mean per logged day.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Contributor {
     pub food: String,
     pub grams_per_day: f64,
@@ -73,7 +80,7 @@ pub struct Contributor {
 }
 
 /// A vitamer that was not measured in some of the foods eaten.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct NotMeasured {
     pub nutrient: &'static str,
     pub grams: f64,
@@ -81,7 +88,7 @@ pub struct NotMeasured {
 }
 
 /// The mean intake set against a reference.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Comparison {
     pub reference: Reference,
     pub mean_ug_per_day: Option<f64>,
@@ -89,7 +96,7 @@ pub struct Comparison {
 }
 
 /// Everything `k2bone diet report` prints.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct DietReport {
     pub file: String,
     pub days: Vec<DayRow>,
@@ -100,7 +107,12 @@ pub struct DietReport {
     pub not_measured: Vec<NotMeasured>,
     pub comparisons: Vec<Comparison>,
     pub unknown_foods: Vec<UnknownFood>,
+    /// Names that resolved to another food (Jarlsberg → USDA Swiss, "salmon" → farmed Atlantic).
+    pub mappings: Vec<NameMapping>,
+    pub meals: Vec<MealRow>,
+    pub bone: BoneSummary,
     pub safety_flags: Vec<SafetyFlag>,
+    pub disclaimer: &'static str,
 }
 
 /// K1 + total K2, `None` when neither was measured.
@@ -152,10 +164,12 @@ pub fn variation(days: &[(String, Option<f64>)]) -> Variation {
 /// Builds the report of `log` for `person`.
 pub fn build(db: &FoodDb, log: &DietLog, person: &Person) -> DietReport {
     let daily: Vec<DayIntake> = log.daily(db);
+    let bone_daily = log.bone_daily(db);
     let n = daily.len().max(1) as f64;
     let days: Vec<DayRow> = daily
         .iter()
-        .map(|d| {
+        .zip(&bone_daily)
+        .map(|(d, bone)| {
             let ug = d.total();
             DayRow {
                 day: d.day.clone(),
@@ -163,6 +177,7 @@ pub fn build(db: &FoodDb, log: &DietLog, person: &Person) -> DietReport {
                 total_k_ug: total_k(&ug),
                 ug,
                 supplements_ug: d.supplements.clone(),
+                bone: *bone,
             }
         })
         .collect();
@@ -219,6 +234,7 @@ pub fn build(db: &FoodDb, log: &DietLog, person: &Person) -> DietReport {
         })
         .collect();
     let safety_flags = safety::check(person, log, &daily);
+    let bone = crate::meals::bone_summary(db, log, &bone_daily);
     DietReport {
         file: log.file.clone(),
         mean_total_k_ug: total_k(&mean),
@@ -229,7 +245,11 @@ pub fn build(db: &FoodDb, log: &DietLog, person: &Person) -> DietReport {
         not_measured,
         comparisons,
         unknown_foods: log.unknown.clone(),
+        mappings: log.mappings.clone(),
+        meals: crate::meals::meals(db, log),
+        bone,
         safety_flags,
+        disclaimer: safety::DISCLAIMER,
     }
 }
 

@@ -36,13 +36,15 @@ const ALIASES: (&str, &str) = data_file!("aliases.csv");
 const PORTIONS: (&str, &str) = data_file!("portions.csv");
 
 /// Bump when the shipped data changes: older databases are re-seeded (user foods are kept).
-pub const SEED_VERSION: i64 = 1;
+/// 2: SR28 foods without vitamin K, calcium and vitamin D, household measures, common names
+/// (issue 14, `crate::sr28`).
+pub const SEED_VERSION: i64 = 2;
 
 /// Status written for USDA values: SR28 mixes analytical and imputed values and the copy does not
 /// carry SR28's source codes (see data/foods/sources/usda_vitamin_k.md).
 pub const USDA_STATUS: &str = "sr28";
 
-fn bad(file: &'static str, line: usize, message: impl Into<String>) -> DietError {
+pub(crate) fn bad(file: &'static str, line: usize, message: impl Into<String>) -> DietError {
     DietError::SeedData {
         file,
         line,
@@ -51,18 +53,24 @@ fn bad(file: &'static str, line: usize, message: impl Into<String>) -> DietError
 }
 
 /// A CSV row keyed by header, with its line number.
-type Record = (usize, HashMap<String, String>);
+pub(crate) type Record = (usize, HashMap<String, String>);
 
-/// Reads an embedded CSV into (line, header-keyed record) pairs.
-fn records((file, text): (&'static str, &str)) -> Result<Vec<Record>, DietError> {
-    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+/// Reads an embedded CSV into (line, header-keyed record) pairs; lines starting with `#` are
+/// provenance comments. Line numbers count every physical line of the file.
+pub(crate) fn records((file, text): (&'static str, &str)) -> Result<Vec<Record>, DietError> {
+    let comments = text.lines().take_while(|l| l.starts_with('#')).count();
+    let body = text
+        .split_inclusive('\n')
+        .skip(comments)
+        .collect::<String>();
+    let mut rdr = csv::Reader::from_reader(body.as_bytes());
     let headers = rdr
         .headers()
-        .map_err(|e| bad(file, 1, e.to_string()))?
+        .map_err(|e| bad(file, comments + 1, e.to_string()))?
         .clone();
     let mut out = Vec::new();
     for (i, rec) in rdr.records().enumerate() {
-        let line = i + 2;
+        let line = comments + i + 2;
         let rec = rec.map_err(|e| bad(file, line, e.to_string()))?;
         let map = headers
             .iter()
@@ -74,7 +82,7 @@ fn records((file, text): (&'static str, &str)) -> Result<Vec<Record>, DietError>
     Ok(out)
 }
 
-fn field<'a>(
+pub(crate) fn field<'a>(
     rec: &'a HashMap<String, String>,
     file: &'static str,
     line: usize,
@@ -85,7 +93,12 @@ fn field<'a>(
         .ok_or_else(|| bad(file, line, format!("missing column `{col}`")))
 }
 
-fn number(file: &'static str, line: usize, col: &str, s: &str) -> Result<f64, DietError> {
+pub(crate) fn number(
+    file: &'static str,
+    line: usize,
+    col: &str,
+    s: &str,
+) -> Result<f64, DietError> {
     s.parse::<f64>()
         .ok()
         .filter(|v| v.is_finite() && *v >= 0.0)
@@ -103,9 +116,13 @@ pub fn seed_if_needed(conn: &mut Connection) -> Result<bool, DietError> {
     tx.execute("DELETE FROM foods WHERE origin != 'user'", [])?;
     tx.execute("DELETE FROM food_seed", [])?;
     seed_usda(&tx)?;
+    crate::sr28::seed_foods_without_vitamin_k(&tx)?;
     seed_literature(&tx)?;
     seed_aliases(&tx)?;
     seed_portions(&tx)?;
+    crate::sr28::seed_calcium_vitamin_d(&tx)?;
+    crate::sr28::seed_household_measures(&tx)?;
+    crate::sr28::seed_common_names(&tx)?;
     tx.execute(
         "INSERT INTO food_seed (version) VALUES (?1)",
         [SEED_VERSION],
@@ -123,11 +140,11 @@ fn insert_value(
     status: &str,
     note: Option<&str>,
 ) -> rusqlite::Result<usize> {
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO food_values (food_id, nutrient, ug_per_100g, source, status, note)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![food_id, nutrient.key(), ug, source, status, note],
-    )
+    )?
+    .execute(params![food_id, nutrient.key(), ug, source, status, note])
 }
 
 fn seed_usda(tx: &Transaction) -> Result<(), DietError> {
@@ -148,10 +165,10 @@ fn seed_usda(tx: &Transaction) -> Result<(), DietError> {
         let id: i64 = ndb
             .parse()
             .map_err(|_| bad(file, line, format!("NDB number '{ndb}' is not an integer")))?;
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO foods (id, name, food_group, origin, usda_ndb) VALUES (?1, ?2, ?3, 'usda_sr28', ?4)",
-            params![id, field(&rec, file, line, "food_description")?, field(&rec, file, line, "food_group")?, ndb],
-        )
+        )?
+        .execute(params![id, field(&rec, file, line, "food_description")?, field(&rec, file, line, "food_group")?, ndb])
         .map_err(|e| bad(file, line, e.to_string()))?;
         let source = format!("USDA SR28 NUT_DATA, NDB {ndb}");
         for (col, nutrient) in columns {
@@ -165,7 +182,7 @@ fn seed_usda(tx: &Transaction) -> Result<(), DietError> {
     Ok(())
 }
 
-fn food_id_by_name(tx: &Transaction, name: &str) -> rusqlite::Result<Option<i64>> {
+pub(crate) fn food_id_by_name(tx: &Transaction, name: &str) -> rusqlite::Result<Option<i64>> {
     let mut st = tx.prepare_cached("SELECT id FROM foods WHERE name = ?1")?;
     let mut rows = st.query([name])?;
     Ok(match rows.next()? {

@@ -14,8 +14,10 @@ use k2bone_diet::{DietError, FoodDb};
 use k2bone_store::Store;
 use k2bone_units::Vitamer;
 
-fn db() -> FoodDb {
-    FoodDb::open(&mut Store::in_memory().unwrap()).unwrap()
+/// The shipped food table, seeded once for every test of this file (read-only).
+fn db() -> &'static FoodDb {
+    static DB: std::sync::OnceLock<FoodDb> = std::sync::OnceLock::new();
+    DB.get_or_init(|| FoodDb::open(&mut Store::in_memory().unwrap()).unwrap())
 }
 
 fn close(a: Option<f64>, b: f64) {
@@ -28,8 +30,8 @@ const LOG: &str = "day,food,grams\n1,natto,50\n1,Cheddar cheese,30\n2,Spinach,10
 #[test]
 fn hand_computed_log_per_vitamer_per_day() {
     let db = db();
-    let log = parse_csv(&db, "log.csv", LOG, false).unwrap();
-    let r = build(&db, &log, &Person::default());
+    let log = parse_csv(db, "log.csv", LOG, false).unwrap();
+    let r = build(db, &log, &Person::default());
     assert_eq!(r.days.len(), 2);
     let (d1, d2) = (&r.days[0].ug, &r.days[1].ug);
     // Day 1: K1 = 23.1 x 0.5 + 2.4 x 0.3 = 11.55 + 0.72 = 12.27; MK-4 = 8.6 x 0.3 = 2.58;
@@ -75,8 +77,8 @@ fn hand_computed_log_per_vitamer_per_day() {
 #[test]
 fn json_has_the_documented_keys_with_null_for_not_measured() {
     let db = db();
-    let log = parse_csv(&db, "log.csv", LOG, false).unwrap();
-    let j = serde_json::to_value(build(&db, &log, &Person::default())).unwrap();
+    let log = parse_csv(db, "log.csv", LOG, false).unwrap();
+    let j = serde_json::to_value(build(db, &log, &Person::default())).unwrap();
     let m = &j["mean_per_day_ug"];
     for k in [
         "k1", "mk4", "mk5", "mk6", "mk7", "mk8", "mk9", "mk10", "total_k2",
@@ -95,19 +97,30 @@ fn json_has_the_documented_keys_with_null_for_not_measured() {
 fn portions_use_the_typical_portion_and_match_grams() {
     let db = db();
     // 1 natto portion = 85 g (portions.csv): MK-7 = 1000 x 0.85 = 850 ug, same as 85 g.
-    let by_portion = parse_csv(&db, "p.csv", "day,food,portions\nmon,natto,1\n", false).unwrap();
-    let by_grams = parse_csv(&db, "g.csv", "day,food,grams\nmon,natto,85\n", false).unwrap();
-    let a = &by_portion.daily(&db)[0];
-    let b = &by_grams.daily(&db)[0];
+    let by_portion = parse_csv(db, "p.csv", "day,food,portions\nmon,natto,1\n", false).unwrap();
+    let by_grams = parse_csv(db, "g.csv", "day,food,grams\nmon,natto,85\n", false).unwrap();
+    let a = &by_portion.daily(db)[0];
+    let b = &by_grams.daily(db)[0];
     close(a.total().vitamer(Vitamer::Mk7), 850.0);
     assert_eq!(a.total(), b.total());
     // Half a portion of spinach: 0.5 x 30 g = 15 g -> K1 482.9 x 0.15 = 72.435.
-    let s = parse_csv(&db, "s.csv", "day,food,portions\n1,spinach,0.5\n", false).unwrap();
-    close(s.daily(&db)[0].total().vitamer(Vitamer::K1), 72.435);
-    // A food with no typical portion is an error naming it.
-    let e = parse_csv(&db, "x.csv", "day,food,portions\n1,Broccoli raw,1\n", false)
-        .unwrap_err()
-        .to_string();
+    let s = parse_csv(db, "s.csv", "day,food,portions\n1,spinach,0.5\n", false).unwrap();
+    close(s.daily(db)[0].total().vitamer(Vitamer::K1), 72.435);
+    // A USDA food without a hand-written portion counts its first SR28 household measure, and
+    // the entry says so: 11090 broccoli raw, WEIGHT seq 1 "1 cup chopped" = 91 g.
+    let b = parse_csv(db, "b.csv", "day,food,portions\n1,Broccoli raw,1\n", false).unwrap();
+    assert_eq!(b.entries[0].grams, 91.0);
+    let basis = &b.measure_by_line[&2];
+    assert!(basis.contains("NDB 11090 seq 1"), "{basis}");
+    // A food with no portion at all (a literature food) is an error naming it.
+    let e = parse_csv(
+        db,
+        "x.csv",
+        "day,food,portions\n1,Goose liver pate,1\n",
+        false,
+    )
+    .unwrap_err()
+    .to_string();
     assert!(
         e.contains("line 2") && e.contains("no typical portion"),
         "{e}"
@@ -126,14 +139,14 @@ items = [ { food = "natto", grams = 50, meal = "breakfast" },
 day = 2
 items = [ { food = "Spinach", grams = 100 }, { food = "gouda", grams = 40 } ]
 "#;
-    let t = parse_toml(&db, "plan.toml", toml, false).unwrap();
-    let c = parse_csv(&db, "log.csv", LOG, false).unwrap();
-    let (t, c) = (t.daily(&db), c.daily(&db));
+    let t = parse_toml(db, "plan.toml", toml, false).unwrap();
+    let c = parse_csv(db, "log.csv", LOG, false).unwrap();
+    let (t, c) = (t.daily(db), c.daily(db));
     for (a, b) in t.iter().zip(&c) {
         assert_eq!(a.total(), b.total());
     }
     let bad = "[[days]]\nday = 1\nitems = [ { food = \"nato\", grams = 5 } ]\n";
-    let e = parse_toml(&db, "plan.toml", bad, false)
+    let e = parse_toml(db, "plan.toml", bad, false)
         .unwrap_err()
         .to_string();
     assert!(e.contains("line 3") && e.contains("Natto"), "{e}");
@@ -143,7 +156,7 @@ items = [ { food = "Spinach", grams = 100 }, { food = "gouda", grams = 40 } ]
 fn unknown_foods_list_every_name_with_suggestions() {
     let db = db();
     let text = "day,food,grams\n1,goudda,30\n1,natto,10\n2,nato,20\n";
-    let err = parse_csv(&db, "log.csv", text, false).unwrap_err();
+    let err = parse_csv(db, "log.csv", text, false).unwrap_err();
     let DietError::UnknownFoods { unknown, .. } = &err else {
         panic!("{err}")
     };
@@ -153,8 +166,8 @@ fn unknown_foods_list_every_name_with_suggestions() {
     assert!(unknown[1].suggestions.contains(&"Natto".to_string()));
     assert!(err.is_bad_input());
     // --skip-unknown: the report lists them instead of failing; the known rows still count.
-    let log = parse_csv(&db, "log.csv", text, true).unwrap();
-    let r = build(&db, &log, &Person::default());
+    let log = parse_csv(db, "log.csv", text, true).unwrap();
+    let r = build(db, &log, &Person::default());
     assert_eq!(r.unknown_foods.len(), 2);
     close(r.days[0].ug.vitamer(Vitamer::Mk7), 100.0);
 }
@@ -163,12 +176,12 @@ fn unknown_foods_list_every_name_with_suggestions() {
 fn empty_logs_are_errors() {
     let db = db();
     for text in ["", "day,food,grams\n"] {
-        let e = parse_csv(&db, "empty.csv", text, false).unwrap_err();
+        let e = parse_csv(db, "empty.csv", text, false).unwrap_err();
         assert!(matches!(e, DietError::EmptyLog { .. }), "{e}");
         assert!(e.to_string().contains("empty.csv"));
     }
     assert!(matches!(
-        parse_toml(&db, "e.toml", "", false),
+        parse_toml(db, "e.toml", "", false),
         Err(DietError::EmptyLog { .. })
     ));
 }
@@ -177,7 +190,7 @@ fn empty_logs_are_errors() {
 fn negative_absurd_and_malformed_amounts_name_line_column_and_range() {
     let db = db();
     let text = "day,food,grams\n1,natto,-5\n1,natto,5000\n2,natto,abc\n2,natto,NaN\n";
-    let e = parse_csv(&db, "log.csv", text, false).unwrap_err();
+    let e = parse_csv(db, "log.csv", text, false).unwrap_err();
     let DietError::Rows { errors, .. } = &e else {
         panic!("{e}")
     };
@@ -191,12 +204,12 @@ fn negative_absurd_and_malformed_amounts_name_line_column_and_range() {
         "{msg}"
     );
     assert!(msg.contains("'5000'"));
-    let e = parse_csv(&db, "log.csv", "day,food,portions\n1,natto,25\n", false)
+    let e = parse_csv(db, "log.csv", "day,food,portions\n1,natto,25\n", false)
         .unwrap_err()
         .to_string();
     assert!(e.contains("(0, 20]"), "{e}");
     let e = parse_csv(
-        &db,
+        db,
         "log.csv",
         "day,food,grams,meal\n1,natto,5,brunch\n",
         false,
@@ -207,12 +220,12 @@ fn negative_absurd_and_malformed_amounts_name_line_column_and_range() {
         e.contains("`meal` = 'brunch'") && e.contains("HH:MM"),
         "{e}"
     );
-    let e = parse_csv(&db, "log.csv", "day,food,kg\n1,natto,5\n", false)
+    let e = parse_csv(db, "log.csv", "day,food,kg\n1,natto,5\n", false)
         .unwrap_err()
         .to_string();
     assert!(e.contains("unknown column `kg`"), "{e}");
     let e = parse_csv(
-        &db,
+        db,
         "log.csv",
         "day,food,grams,dose\n1,supplement:mk7,,-3 ug\n",
         false,
@@ -226,8 +239,8 @@ fn negative_absurd_and_malformed_amounts_name_line_column_and_range() {
 fn supplements_count_in_the_day_total() {
     let db = db();
     let text = "day,food,grams,dose\n1,natto,10,\n1,supplement:mk7,,180 ug\n";
-    let log = parse_csv(&db, "log.csv", text, false).unwrap();
-    let r = build(&db, &log, &Person::default());
+    let log = parse_csv(db, "log.csv", text, false).unwrap();
+    let r = build(db, &log, &Person::default());
     // 10 g natto = 100 ug MK-7, plus 180 ug from the supplement.
     close(r.days[0].ug.vitamer(Vitamer::Mk7), 280.0);
     close(r.days[0].supplements_ug.vitamer(Vitamer::Mk7), 180.0);

@@ -19,7 +19,7 @@ use crate::wls::Design;
 use crate::{dist, EffectSize, EvidenceError, Test};
 
 /// Egger's regression test.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EggerTest {
     /// "rma" (metafor's default) or "lm" (classic weighted regression).
     pub model: String,
@@ -119,7 +119,7 @@ pub fn egger_lm(effects: &[EffectSize], level: f64) -> Result<EggerTest, Evidenc
 }
 
 /// Result of trim-and-fill.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TrimFill {
     /// Estimated number of missing studies.
     pub k0: usize,

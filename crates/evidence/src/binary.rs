@@ -16,7 +16,7 @@ use crate::escalc::{check_table, table_effect, Table2x2};
 use crate::{EvidenceError, Measure};
 
 /// A fixed-effect pooled result for 2×2 tables.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BinaryFit {
     /// "MH" or "PETO".
     pub method: String,

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::{EvidenceError, Measure};
 
 /// A 2×2 table: `ai`/`bi` events/non-events in group 1 (treatment), `ci`/`di` in group 2.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Table2x2 {
     /// Events in group 1.
     pub ai: f64,
@@ -57,7 +57,7 @@ impl Table2x2 {
 }
 
 /// Summary data of one two-group continuous outcome.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GroupMeans {
     /// Mean, group 1.
     pub m1i: f64,
@@ -74,7 +74,7 @@ pub struct GroupMeans {
 }
 
 /// The data of one study, in one of metafor's three input layouts.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum StudyData {
     /// Precomputed effect size and sampling variance.
     Generic {
@@ -101,7 +101,7 @@ impl StudyData {
 }
 
 /// One study: its label and its data.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StudyRow {
     /// Study label (`slab` in metafor).
     pub study: String,
@@ -110,7 +110,7 @@ pub struct StudyRow {
 }
 
 /// An effect size with its sampling variance (metafor's `yi`, `vi`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EffectSize {
     /// Study label.
     pub study: String,

@@ -20,7 +20,7 @@ use crate::wls::Design;
 use crate::{EffectSize, EvidenceError, Tau2Method, Test};
 
 /// Options of a model fit (metafor's `method`, `test`, `level`).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FitOptions {
     /// τ² estimator (FE for the fixed-effect model).
     pub method: Tau2Method,
@@ -59,7 +59,7 @@ impl FitOptions {
 }
 
 /// A fitted intercept-only meta-analysis (metafor `rma(yi, vi, method=, test=)`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MetaFit {
     /// Number of studies.
     pub k: usize,

@@ -13,7 +13,7 @@ use crate::wls::Design;
 use crate::EvidenceError;
 
 /// Q-profile confidence bounds of τ², I² and H².
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Tau2Ci {
     /// Lower bound of τ².
     pub tau2_lower: f64,

@@ -10,8 +10,8 @@
 //! | you have | you want | call |
 //! |---|---|---|
 //! | a CSV with metafor's column names | studies | [`read_csv`] → [`Dataset`] |
-//! | means/SDs/ns, 2×2 counts, or `yi,vi` | effect sizes | [`escalc`] with a [`Measure`] |
-//! | effect sizes | pooled estimate, CI, PI, τ², I², H², Q, τ² CI | [`fit`] with [`FitOptions`] ([`Tau2Method`], [`Test`]) |
+//! | means/SDs/ns, 2×2 counts, or `yi,vi` | effect sizes | [`escalc()`] with a [`Measure`] |
+//! | effect sizes | pooled estimate, CI, PI, τ², I², H², Q, τ² CI | [`fit()`] with [`FitOptions`] ([`Tau2Method`], [`Test`]) |
 //! | 2×2 tables | Mantel–Haenszel or Peto pooling | [`mantel_haenszel`], [`peto`] |
 //! | effect sizes + a label per study | subgroup fits and the between-group Q | [`subgroups`] |
 //! | effect sizes + moderators | meta-regression (coefficients, QM, residual τ²) | [`meta_regression`] with [`Moderator`]s |
@@ -45,14 +45,9 @@ pub mod heterogeneity;
 pub mod input;
 pub mod metareg;
 pub mod options;
-pub mod pooling;
-pub mod published;
 pub mod sensitivity;
 pub mod subgroup;
 pub mod tau2;
-pub mod trial_db;
-pub mod trial_error;
-pub mod trials;
 pub mod wls;
 pub mod zeroin;
 
@@ -67,5 +62,3 @@ pub use metareg::{meta_regression, Coefficient, MetaRegression, Moderator};
 pub use options::{Measure, Tau2Method, Test};
 pub use sensitivity::{cumulative, leave_one_out, SensitivityRow};
 pub use subgroup::{subgroups, Subgroup, SubgroupAnalysis};
-pub use trial_error::TrialError;
-pub use trials::{read_trials_csv, TrialRow};

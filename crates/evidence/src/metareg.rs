@@ -13,7 +13,7 @@ use crate::wls::Design;
 use crate::{EffectSize, EvidenceError};
 
 /// A moderator column.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum Moderator {
     /// Numeric values, one per study.
     Numeric {
@@ -32,7 +32,7 @@ pub enum Moderator {
 }
 
 /// One model coefficient.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Coefficient {
     /// Name (`intrcpt`, the moderator, or `name=level` for a dummy).
     pub name: String,
@@ -51,7 +51,7 @@ pub struct Coefficient {
 }
 
 /// A fitted meta-regression.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MetaRegression {
     /// Number of studies.
     pub k: usize,

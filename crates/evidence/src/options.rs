@@ -12,7 +12,7 @@ use crate::EvidenceError;
 macro_rules! labelled_enum {
     ($(#[$doc:meta])* $name:ident, $what:literal, { $($(#[$vdoc:meta])* $variant:ident => $label:literal $(| $alias:literal)*),+ $(,)? }) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
         pub enum $name {
             $($(#[$vdoc])* #[serde(rename = $label)] $variant),+
         }
@@ -24,6 +24,19 @@ macro_rules! labelled_enum {
             /// The metafor label.
             pub fn label(self) -> &'static str {
                 match self { $($name::$variant => $label),+ }
+            }
+        }
+
+        #[cfg(feature = "clap")]
+        impl clap::ValueEnum for $name {
+            fn value_variants<'a>() -> &'a [Self] {
+                $name::ALL
+            }
+
+            fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+                Some(match self {
+                    $($name::$variant => clap::builder::PossibleValue::new($label)$(.alias($alias))*),+
+                })
             }
         }
 

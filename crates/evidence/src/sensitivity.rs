@@ -10,7 +10,7 @@ use crate::fit::{fit, FitOptions};
 use crate::{dist, EffectSize, EvidenceError, Test};
 
 /// One refit of a sensitivity analysis.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SensitivityRow {
     /// The study left out (leave-one-out) or added last (cumulative).
     pub study: String,

@@ -15,7 +15,7 @@ use crate::fit::{fit, FitOptions, MetaFit};
 use crate::{dist, EffectSize, EvidenceError, Tau2Method};
 
 /// One subgroup's pooled result.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Subgroup {
     /// Subgroup label.
     pub name: String,
@@ -26,7 +26,7 @@ pub struct Subgroup {
 }
 
 /// A subgroup analysis.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SubgroupAnalysis {
     /// Per-subgroup fits.
     pub subgroups: Vec<Subgroup>,

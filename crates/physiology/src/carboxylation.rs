@@ -32,7 +32,7 @@ pub fn extrahepatic_supply<T: Scalar>(p: &KParams, k_in: T, vka_inhibition: f64)
 
 /// Fraction of hepatic vitamin K-dependent proteins (clotting factors) carboxylated: a
 /// saturating function of the effective supply with the same constant as the liver's share.
-pub fn hepatic_fraction(p: &KParams, k_in: f64, vka_inhibition: f64) -> f64 {
+pub fn hepatic_fraction<T: Scalar>(p: &KParams, k_in: T, vka_inhibition: f64) -> T {
     let k_eff = k_in * (1.0 - vka_inhibition);
     k_eff / (k_eff + p.liver_k_nm)
 }
@@ -50,11 +50,14 @@ pub fn status_derivative<T: Scalar>(p: &KParams, supply: T, k_ex: T) -> T {
 }
 
 fn hill_frac<T: Scalar>(x: T, ec50: f64, h: f64) -> T {
-    if x.re() <= 0.0 {
-        return c(0.0);
-    }
-    let xh = x.powf(h);
-    xh / (xh + ec50.powf(h))
+    x.select_gt(
+        0.0,
+        || {
+            let xh = x.powf(h);
+            xh / (xh + ec50.powf(h))
+        },
+        || c(0.0),
+    )
 }
 
 /// Carboxylated fraction of newly made osteocalcin.

@@ -11,10 +11,10 @@
 //! calcium); other infusions add a constant rate to their target state.
 
 use crate::model::{CalciumBoneModel, Inputs};
+use crate::scalar::Scalar;
 use crate::states::StateId;
+use k2bone_units::CALCIUM_G_PER_MOL;
 
-/// Standard atomic weight of calcium, g/mol (IUPAC 2021 table).
-pub const CALCIUM_G_PER_MOL: f64 = 40.078;
 /// Molar mass of calcitriol (1,25-dihydroxyvitamin D3, C27H44O3), g/mol (PubChem CID 5280453).
 pub const CALCITRIOL_G_PER_MOL: f64 = 416.64;
 
@@ -124,23 +124,24 @@ impl Drug {
 impl CalciumBoneModel {
     /// Amount (in the target state's unit) that one unit of the drug's canonical amount puts
     /// into its target state, at state `y` (calcium depends on `R` through `T85`).
-    pub fn dose_factor(&self, drug: Drug, y: &[f64]) -> f64 {
+    pub fn dose_factor<T: Scalar>(&self, drug: Drug, y: &[T]) -> T {
         let p = self.params();
         match drug {
-            Drug::Teriparatide => 1e6 / p.teriparatide.MW_g_per_mol * p.teriparatide.TERIF,
-            Drug::Denosumab => 1e6 * p.denosumab.DENF,
+            Drug::Teriparatide => T::from(1e6 / p.teriparatide.MW_g_per_mol * p.teriparatide.TERIF),
+            Drug::Denosumab => T::from(1e6 * p.denosumab.DENF),
             Drug::Calcium => {
                 let c = &p.calcium;
                 let r = y[StateId::R.idx()];
-                let t85 = c.T77 * r.powf(c.T80) / (r.powf(c.T80) + c.T81.powf(c.T80));
+                let t85 = r.powf(c.T80) * c.T77 / (r.powf(c.T80) + c.T81.powf(c.T80));
                 t85 / CALCIUM_G_PER_MOL
             }
-            Drug::Calcitriol => 1e6 / CALCITRIOL_G_PER_MOL,
+            Drug::Calcitriol => T::from(1e6 / CALCITRIOL_G_PER_MOL),
         }
     }
 
     /// Adds a bolus of `amount` (canonical unit) to the state vector.
-    pub fn apply_bolus(&self, drug: Drug, amount: f64, y: &mut [f64]) {
+    /// Generic over [`Scalar`] so that the SBML export traces it into its dose events.
+    pub fn apply_bolus<T: Scalar>(&self, drug: Drug, amount: T, y: &mut [T]) {
         let add = amount * self.dose_factor(drug, y);
         y[drug.target().idx()] += add;
     }

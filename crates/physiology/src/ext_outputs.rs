@@ -4,6 +4,7 @@
 use crate::bone_health::{BoneHealthModel, ExtState};
 use crate::carboxylation as carb;
 use crate::outputs::{OutputInfo, OUTPUTS};
+use crate::scalar::Scalar;
 use crate::states::StateId as S;
 
 /// The extension's outputs, written after the core's [`OUTPUTS`].
@@ -88,8 +89,13 @@ pub const EXT_OUTPUTS: &[OutputInfo] = &[
 impl BoneHealthModel {
     /// Core outputs then [`EXT_OUTPUTS`].
     pub fn outputs(&self, y: &[f64], out: &mut [f64]) {
+        self.outputs_generic(y, out)
+    }
+
+    /// [`BoneHealthModel::outputs`] in any [`Scalar`] (the SBML export traces it).
+    pub fn outputs_generic<T: Scalar>(&self, y: &[T], out: &mut [T]) {
         let n = OUTPUTS.len();
-        self.core().outputs(y, &mut out[..n]);
+        self.core().outputs_generic(y, &mut out[..n]);
         let k = self.k_params();
         let base = self.ext_baseline();
         let level = |plasma: ExtState, i: usize| self.pk_at(i).ng_per_ml(y[plasma.idx()]);
@@ -101,8 +107,9 @@ impl BoneHealthModel {
         let ob_rel = (y[S::OBfast.idx()] + y[S::OBslow.idx()]) / d.OB0;
         let calcitriol_rel = y[S::B.idx()] / b[S::B.idx()];
         let oc_total_rel = ob_rel * calcitriol_rel.powf(k.oc_calcitriol_gamma);
-        let uc_rel = oc_total_rel * (1.0 - f_oc) / (1.0 - base.f_oc);
-        let ratio = (1.0 - f_oc) / f_oc;
+        let one = T::from(1.0);
+        let uc_rel = oc_total_rel * (one - f_oc) / (1.0 - base.f_oc);
+        let ratio = (one - f_oc) / f_oc;
         let ratio0 = (1.0 - base.f_oc) / base.f_oc;
         let k_in = carb::k_in(
             k,
@@ -120,11 +127,11 @@ impl BoneHealthModel {
             f_oc,
             (oc_total_rel - 1.0) * 100.0,
             (uc_rel - 1.0) * 100.0,
-            ((1.0 - f_oc) / (1.0 - base.f_oc) - 1.0) * 100.0,
+            ((one - f_oc) / (1.0 - base.f_oc) - 1.0) * 100.0,
             ratio,
             (ratio / ratio0 - 1.0) * 100.0,
             (y[ExtState::UcMgp.idx()] - 1.0) * 100.0,
-            100.0 * carb::hepatic_fraction(k, k_in, self.person().vka_inhibition),
+            carb::hepatic_fraction(k, k_in, self.person().vka_inhibition) * 100.0,
             crate::vitamin_d::synthesis_factor(k, y[ExtState::D25.idx()]),
             (y[ExtState::Calcification.idx()] - 1.0) * 100.0,
             (y[S::BMDls.idx()] - 1.0) * 100.0,

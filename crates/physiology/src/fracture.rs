@@ -18,7 +18,7 @@ pub enum Sex {
 
 /// Hip fracture incidence per person-year at ages 50–54 (taken at 52) and 80+ (taken at 85):
 /// women 33 and 1808, men 28 and ~900 per 100,000 person-years in westernized countries
-/// (musculoskeletalkey.com, "Epidemiology, risk and risk factors", Table 2.1) [secondary].
+/// (musculoskeletalkey.com, "Epidemiology, risk and risk factors", Table 2.1) \[secondary\].
 /// Incidence is interpolated exponentially between (and beyond) these two ages.
 const HIP_INCIDENCE: [(Sex, f64, f64); 2] =
     [(Sex::Female, 33e-5, 1808e-5), (Sex::Male, 28e-5, 900e-5)];
@@ -26,14 +26,14 @@ const AGE_LOW: f64 = 52.0;
 const AGE_HIGH: f64 = 85.0;
 
 /// Lifetime risks at age 45 in Malmö women: hip 23.3%, spine 15.4%, forearm 21.5%, shoulder
-/// 13.3% (Kanis et al. 2000 Osteoporos Int 11:669) [abstract]. Their ratios scale hip
+/// 13.3% (Kanis et al. 2000 Osteoporos Int 11:669) \[abstract\]. Their ratios scale hip
 /// incidence to clinical vertebral and to any major fracture [derived; ignores that forearm
 /// fractures come at younger ages].
 const VERTEBRAL_PER_HIP: f64 = 15.4 / 23.3;
 const MAJOR_PER_HIP: f64 = (23.3 + 15.4 + 21.5 + 13.3) / 23.3;
 
 /// Relative risk per SD decrease in BMD (Marshall, Johnell & Wedel 1996 BMJ 312:1254)
-/// [abstract]: hip BMD for hip fracture 2.6, spine BMD for vertebral fracture 2.3, any site
+/// \[abstract\]: hip BMD for hip fracture 2.6, spine BMD for vertebral fracture 2.3, any site
 /// for any fracture 1.5.
 pub const RR_HIP_PER_SD: f64 = 2.6;
 pub const RR_VERTEBRAL_PER_SD: f64 = 2.3;
@@ -41,13 +41,13 @@ pub const RR_ANY_PER_SD: f64 = 1.5;
 
 /// SD of BMD as % of the mean, to turn a % change into a change in Z-score: lumbar spine,
 /// women 51–60, 0.993 ± 0.141 g/cm² (NHANES reference values as tabulated in Front
-/// Endocrinol 2026;17:1748490, Table 3) [secondary]. The femoral neck is taken as the same
+/// Endocrinol 2026;17:1748490, Table 3) \[secondary\]. The femoral neck is taken as the same
 /// (assumption; docs/assumptions.md).
 pub const BMD_SD_PCT_OF_MEAN_LS: f64 = 100.0 * 0.141 / 0.993;
 pub const BMD_SD_PCT_OF_MEAN_FN: f64 = BMD_SD_PCT_OF_MEAN_LS;
 
 /// Optional K2 effect beyond BMD (off by default; an assumption): odds ratios from Mott et al.
-/// 2019 Osteoporos Int 30:1543 [abstract]: any clinical fracture 0.72, vertebral 0.96; no hip
+/// 2019 Osteoporos Int 30:1543 \[abstract\]: any clinical fracture 0.72, vertebral 0.96; no hip
 /// estimate there, so hip uses the any-fracture value. Cockayne 2006 (hip 0.23) is not used: it
 /// pooled trials under integrity concerns.
 pub const K2_OR_ANY: f64 = 0.72;

@@ -32,6 +32,7 @@ mod dosing;
 mod drugs;
 mod ext_outputs;
 pub mod fracture;
+pub mod inr;
 mod kparams;
 mod model;
 mod outputs;
@@ -53,7 +54,7 @@ pub use pk::{Vehicle, VitamerPk, PK_VITAMERS};
 pub use supplements::Agent;
 
 pub use derived::{Baseline, Derived};
-pub use dosing::{DoseError, Drug, CALCITRIOL_G_PER_MOL, CALCIUM_G_PER_MOL};
+pub use dosing::{DoseError, Drug, CALCITRIOL_G_PER_MOL};
 pub use model::{CalciumBoneModel, Inputs, SHIPPED_PARAMS_TOML};
 pub use outputs::{OutputInfo, OUTPUTS};
 pub use params::{
@@ -98,30 +99,7 @@ pub enum ModelError {
     DerivedNotFinite { name: String, value: f64 },
 }
 
-/// ` (did you mean `x`?)` for the closest known name, or empty.
+/// `; did you mean `x`?` for the closest known name, or empty.
 pub(crate) fn nearest_name<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> String {
-    let lower = name.to_lowercase();
-    known
-        .map(|k| (edit_distance(&lower, &k.to_lowercase()), k))
-        .filter(|(d, _)| *d <= 3)
-        .min()
-        .map(|(_, k)| format!(" (did you mean `{k}`?)"))
-        .unwrap_or_default()
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur.push(
-                (prev[j] + usize::from(ca != *cb))
-                    .min(prev[j + 1] + 1)
-                    .min(cur[j] + 1),
-            );
-        }
-        prev = cur;
-    }
-    prev[b.len()]
+    k2bone_units::fuzzy::hint(name, known)
 }

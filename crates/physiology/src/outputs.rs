@@ -3,6 +3,7 @@
 //! appear under their state names.
 
 use crate::model::CalciumBoneModel;
+use crate::scalar::Scalar;
 use crate::states::StateId as S;
 
 /// Name, unit and meaning of one output.
@@ -90,6 +91,11 @@ pub const OUTPUTS: &[OutputInfo] = &[
 impl CalciumBoneModel {
     /// Writes the [`OUTPUTS`] of state `y` into `out` (same order).
     pub fn outputs(&self, y: &[f64], out: &mut [f64]) {
+        self.outputs_generic(y, out)
+    }
+
+    /// [`CalciumBoneModel::outputs`] in any [`Scalar`] (the SBML export traces it).
+    pub fn outputs_generic<T: Scalar>(&self, y: &[T], out: &mut [T]) {
         let v1 = self.params().calcium.V1;
         let b = self.baseline();
         let d = self.derived();
@@ -100,9 +106,9 @@ impl CalciumBoneModel {
             y[S::PTH.idx()] / v1,
             y[S::PTH.idx()] / v1 * 9.4,
             y[S::P.idx()] / v1,
-            100.0 * y[S::P.idx()] / b[S::P.idx()],
-            100.0 * ob / d.OB0,
-            100.0 * oc / b[S::OC.idx()],
+            y[S::P.idx()] * 100.0 / b[S::P.idx()],
+            ob * 100.0 / d.OB0,
+            oc * 100.0 / b[S::OC.idx()],
             ob,
             ob / d.OB0,
             oc / b[S::OC.idx()],

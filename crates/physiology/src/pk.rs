@@ -105,7 +105,7 @@ impl VitamerPk {
     }
 
     /// Plasma level in ng/mL from the plasma amount in nmol.
-    pub fn ng_per_ml(&self, amount_nmol: f64) -> f64 {
+    pub fn ng_per_ml<T: Scalar>(&self, amount_nmol: T) -> T {
         amount_nmol / self.v_l * self.mw_g_per_mol / 1000.0
     }
 

@@ -47,13 +47,15 @@ pub(crate) fn derivatives<T: Scalar>(
 
     // 1-alpha-hydroxylase synthesis; PhosEffect is piecewise at 1.2 mM (continuous, kinked)
     let po4_inh_pth = (c2 / 1.2).powf(ph.PO4inhPTHgam);
-    let phos_effect = if c2.re() > 1.2 {
-        c::<T>(ph.PhosEff0)
-            - hill(c2, ph.PhosEff50.powf(ph.PhosEffGam), ph.PhosEffGam)
-                * (d.PhosEffMax * ph.PhosEff0)
-    } else {
-        c::<T>(1.0)
-    };
+    let phos_effect = c2.select_gt(
+        1.2,
+        || {
+            c::<T>(ph.PhosEff0)
+                - hill(c2, ph.PhosEff50.powf(ph.PhosEffGam), ph.PhosEffGam)
+                    * (d.PhosEffMax * ph.PhosEff0)
+        },
+        || c::<T>(1.0),
+    );
     let pth_g = pth_conc.powf(pv.AlphOHgam);
     let t68 = pth_g * d.T66 / (po4_inh_pth * pv.T67.powf(pv.AlphOHgam) + pth_g);
     let se = t68 * phos_effect * pv.T65 * synthesis_effect;

@@ -85,11 +85,8 @@ pub(crate) fn derivatives<T: Scalar>(
 
     // osteoblast apoptosis: RUNX2 / Bcl-2 / TGF-beta / estrogen.
     // RUNX2 jumps from 10 to 15 at BCL2 = 105 (spec §8 quirk 3), reproduced as in the source.
-    let runx2 = if x.s(S::BCL2).re() > 105.0 {
-        x.s(S::BCL2) - 90.0
-    } else {
-        c::<T>(10.0)
-    };
+    let bcl2 = x.s(S::BCL2);
+    let runx2 = bcl2.select_gt(105.0, || bcl2 - 90.0, || c::<T>(10.0));
     let runx2_kb_prime_eff = hill(runx2, d.RUNkb50.powf(bo.RUNkbGAM), bo.RUNkbGAM) * d.RUNkbMax;
     let kbprime = pic_ob_kb_eff * d.E0RUNX2kbEff - runx2_kb_prime_eff;
     let kbslow = kbprime * bo.Frackb;
@@ -116,12 +113,17 @@ pub(crate) fn derivatives<T: Scalar>(
         (pth_conc * bo.EmaxPTHcreb / (pth_conc + d.EC50PTHcreb) + bo.E0crebKin) * d.crebKin0;
 
     // estrogen production (used only when ESTON = 1); age in hours from ageENTER
-    let age = m.ageENTER + x.t_h;
-    let mut kin_est = m.koutEST * (age / m.ageENTER).powf(m.ageGAM);
-    if age >= d.ageONSET {
-        let dt = age - d.ageONSET;
-        kin_est *= 1.0 - m.age50 * dt * dt / ((m.menoDUR / 2.0).powi(2) + dt * dt);
-    }
+    let age = T::time(x.t_h) + m.ageENTER;
+    let kin_est_age = (age / m.ageENTER).powf(m.ageGAM) * m.koutEST;
+    let kin_est = age.select_ge(
+        d.ageONSET,
+        || {
+            let dt = age - d.ageONSET;
+            let meno = dt * m.age50 * dt / (dt * dt + (m.menoDUR / 2.0).powi(2));
+            kin_est_age * (c::<T>(1.0) - meno)
+        },
+        || kin_est_age,
+    );
 
     let est_inv = est.recip();
     let kd = pic_ob.recip() * d.bigDb * rob1;
@@ -146,6 +148,6 @@ pub(crate) fn derivatives<T: Scalar>(
     dy[S::CREB.idx()] = creb_kin - x.s(S::CREB) * bo.crebKout;
     dy[S::BCL2.idx()] = x.s(S::CREB) * x.s(S::RX2) * bo.bcl2Kout - x.s(S::BCL2) * bo.bcl2Kout;
 
-    dy[S::EST.idx()] = (c::<T>(kin_est) - est * m.koutEST) * m.ESTON;
+    dy[S::EST.idx()] = (kin_est - est * m.koutEST) * m.ESTON;
     dy[S::GFR.idx()] = x.s(S::GFR) * (-d.kGFR);
 }

@@ -13,6 +13,7 @@ use crate::bone_health::{BoneHealthModel, ExtState};
 use crate::dosing::{DoseError, Drug};
 use crate::model::Inputs;
 use crate::pk::Vehicle;
+use crate::scalar::Scalar;
 
 /// Something the full model can be dosed with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,7 +129,7 @@ impl BoneHealthModel {
     }
 
     /// Adds a bolus of `amount` (canonical unit) to the agent's depot.
-    pub fn apply_bolus(&self, agent: Agent, amount: f64, y: &mut [f64]) {
+    pub fn apply_bolus<T: Scalar>(&self, agent: Agent, amount: T, y: &mut [T]) {
         match (agent, self.depot(agent)) {
             (_, Some((i, f))) => y[i] += amount * f,
             (Agent::Core(d), None) => self.core().apply_bolus(d, amount, y),

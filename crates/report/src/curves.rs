@@ -2,6 +2,7 @@
 //! runs) on every x axis, SVG or PNG by file extension. Panels take plain series so the same
 //! figure serves the core model now and the vitamin K outputs later.
 
+use k2bone_units::{DAYS_PER_MONTH, DAYS_PER_YEAR};
 use std::path::Path;
 
 use plotters::coord::Shift;
@@ -129,11 +130,11 @@ impl TimeAxis {
     /// `times_days` must hold at least one value.
     pub(crate) fn new(times_days: &[f64]) -> Self {
         let span = times_days.last().copied().unwrap_or(1.0) - times_days[0];
-        // Average Gregorian month and year in days.
-        let (scale, label) = if span >= 2.0 * 365.0 {
-            (365.2425, "time (years)")
+        // The 365-day year of every k2bone input (a 3-year scenario ends at 3.0 on the axis).
+        let (scale, label) = if span >= 2.0 * DAYS_PER_YEAR {
+            (DAYS_PER_YEAR, "time (years)")
         } else if span >= 120.0 {
-            (365.2425 / 12.0, "time (months)")
+            (DAYS_PER_MONTH, "time (months)")
         } else if span < 3.0 {
             (1.0 / 24.0, "time (hours)")
         } else {

@@ -1,6 +1,6 @@
 //! Forest plots (SVG or PNG by file extension) from plain data: one row per study (CI bar and a
 //! square whose area is proportional to its weight), subgroup and overall diamonds, a
-//! prediction-interval bar, study labels on the left and "estimate [CI]" and weight columns on
+//! prediction-interval bar, study labels on the left and "estimate \[CI\]" and weight columns on
 //! the right, a reference line, and an x axis on the back-transformed scale for ratio measures
 //! (values stay on the log scale; tick labels show the ratio). Layout follows metafor's
 //! `forest.rma` (Viechtbauer 2010) and Lewis & Clarke (2001) BMJ 322:1479.

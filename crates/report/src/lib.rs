@@ -8,5 +8,6 @@ pub mod forest;
 pub mod funnel;
 pub mod page;
 pub mod risk_chart;
+pub mod timecourse;
 pub mod timeseries;
 pub mod topics;

@@ -45,7 +45,7 @@ pub struct ReportPage {
     pub notes: Vec<String>,
     /// Data files beside the report (names).
     pub files: Vec<String>,
-    /// "k2bone x.y.z, <scenario>".
+    /// "k2bone x.y.z, `<scenario>`".
     pub generated_by: String,
 }
 

@@ -301,12 +301,12 @@ mod tests {
 
     #[test]
     fn time_axis_unit_follows_the_span() {
-        // 60 days stay days; 180 days are 180 / (365.2425 / 12) = 5.914 months; 3 years of
-        // 365 days are 1095 / 365.2425 = 2.998 years; 2 days are 48 hours.
+        // 60 days stay days; 180 days are 180 / (365 / 12) = 5.918 months; 3 years of
+        // 365 days are 1095 / 365 = 3 years; 2 days are 48 hours.
         let cases = [
             (60.0, "time (days)", 60.0),
-            (180.0, "time (months)", 5.9139),
-            (1095.0, "time (years)", 2.9980),
+            (180.0, "time (months)", 5.9178),
+            (1095.0, "time (years)", 3.0),
             (2.0, "time (hours)", 48.0),
         ];
         for (end, label, last) in cases {

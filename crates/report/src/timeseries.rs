@@ -1,10 +1,11 @@
 //! Writes a simulated [`Trajectory`] as `timeseries.csv`: a `time_days` column, then every state
-//! under its spec name, then every output. Units are in the column names' documentation
+//! under its spec name, then every output; [`write_arms_csv`] writes the arms of a study as one
+//! table with an `arm` column first. Units are in the column names' documentation
 //! (`docs/model/calcium-bone.md`) and in `summary.json`, so the header stays machine-friendly.
 
 use std::io::Write;
 
-use k2bone_sim::Trajectory;
+use k2bone_sim::{ArmRun, Trajectory};
 
 /// Writes the CSV to `w`. Values are printed with 10 significant digits.
 pub fn write_csv<W: Write>(traj: &Trajectory, w: W) -> Result<(), csv::Error> {
@@ -18,6 +19,29 @@ pub fn write_csv<W: Write>(traj: &Trajectory, w: W) -> Result<(), csv::Error> {
         row.push(format_value(t / 24.0));
         row.extend(traj.columns.iter().map(|c| format_value(c.values[i])));
         out.write_record(&row)?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// Writes the arms of a study (one block of rows per arm, same columns) to `w`.
+pub fn write_arms_csv<W: Write>(runs: &[ArmRun], w: W) -> Result<(), csv::Error> {
+    let mut out = csv::Writer::from_writer(w);
+    let mut header = vec!["arm".to_string(), "time_days".to_string()];
+    if let Some(first) = runs.first() {
+        header.extend(first.trajectory.columns.iter().map(|c| c.name.clone()));
+    }
+    out.write_record(&header)?;
+    let mut row = Vec::with_capacity(header.len());
+    for run in runs {
+        let tr = &run.trajectory;
+        for (i, t) in tr.times_h.iter().enumerate() {
+            row.clear();
+            row.push(run.name.clone());
+            row.push(format_value(t / 24.0));
+            row.extend(tr.columns.iter().map(|c| format_value(c.values[i])));
+            out.write_record(&row)?;
+        }
     }
     out.flush()?;
     Ok(())

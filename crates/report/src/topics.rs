@@ -4,10 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use k2bone_physiology::fracture::{
-    fracture_risk, FractureRisk, BMD_SD_PCT_OF_MEAN_FN, BMD_SD_PCT_OF_MEAN_LS,
+use k2bone_physiology::fracture::FractureRisk;
+use k2bone_results::{
+    fracture_risk_over_time, pct_change, rebased_pct_change, summarize, StudyFacts,
 };
-use k2bone_sim::summary::{pct_change, rebased_pct_change, summarize, StudyFacts};
 use k2bone_sim::ArmRun;
 
 use crate::curves::{curves, CurvesFigure, Panel, Series};
@@ -161,27 +161,8 @@ pub fn study_figures(
             footer: DISCLAIMER.into(),
         })
     };
-    // Fracture risk "if the study ended that day", by the summary's method
-    // (k2bone_sim::summary): BMD difference from the first arm plus the baseline Z-scores.
-    let ref_ls = series(first, "BMDls", Show::Change)?;
-    let ref_fn = series(first, "BMDfn", Show::Change)?;
-    let mut risks: Vec<Vec<FractureRisk>> = Vec::new();
-    for r in runs {
-        let ls = series(r, "BMDls", Show::Change)?;
-        let fnk = series(r, "BMDfn", Show::Change)?;
-        risks.push(
-            (0..ls.len())
-                .map(|i| {
-                    let age = facts.age_years_at_start + times_days[i] / 365.0;
-                    let dls =
-                        facts.baseline_z_lumbar_spine * BMD_SD_PCT_OF_MEAN_LS + ls[i] - ref_ls[i];
-                    let dfn =
-                        facts.baseline_z_femoral_neck * BMD_SD_PCT_OF_MEAN_FN + fnk[i] - ref_fn[i];
-                    fracture_risk(facts.sex, age, dls, dfn, facts.k2_effect_beyond_bmd)
-                })
-                .collect(),
-        );
-    }
+    // Fracture risk "if the study ended that day", computed by k2bone-results.
+    let risks = fracture_risk_over_time(facts, runs).map_err(|e| PlotError::Data(e.to_string()))?;
     let risk_panel = |title: &str, pick: fn(&FractureRisk) -> f64| Panel {
         title: title.into(),
         series: runs
@@ -194,7 +175,7 @@ pub fn study_figures(
             .collect(),
     };
     // The bars are the end-of-study risks exactly as summary.json reports them.
-    let end = summarize(facts, runs).map_err(PlotError::Data)?;
+    let end = summarize(facts, runs).map_err(|e| PlotError::Data(e.to_string()))?;
     let group = |label: &str, pick: fn(&FractureRisk) -> f64| BarGroup {
         label: label.into(),
         values: end.iter().map(|a| pick(&a.fracture)).collect(),

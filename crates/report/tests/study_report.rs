@@ -9,7 +9,7 @@ use k2bone_report::columnar::write_timeseries_parquet;
 use k2bone_report::disclaimer::DISCLAIMER;
 use k2bone_report::page::{escape, write_report, EvidenceRow, KeyRow, ReportPage};
 use k2bone_report::topics::{study_figures, write_study_plots, Figure};
-use k2bone_sim::summary::StudyFacts;
+use k2bone_results::StudyFacts;
 use k2bone_sim::{grid, run_arms, ArmRun, Simulator};
 
 /// Two arms (placebo, MK-7 180 µg/d) of the built-in study for 60 days, daily output.

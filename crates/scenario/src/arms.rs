@@ -5,7 +5,7 @@ use std::path::Path;
 
 use k2bone_physiology::Agent;
 
-use crate::doc::{did_you_mean, Node};
+use crate::doc::Node;
 use crate::quantity::{self, Schedule};
 use crate::{Arm, Dosing, ScenarioError, Simulation};
 
@@ -176,10 +176,13 @@ fn dosing(
                  (accepted: oil, tablet, food; vitamin K only)"
             ),
             _ => {
-                let hint = did_you_mean(&lower, AGENTS)
-                    .filter(|s| *s != lower)
-                    .map(|s| format!("; did you mean `{s}`?"))
-                    .unwrap_or_default();
+                let close = k2bone_units::fuzzy::closest(&lower, AGENTS.iter().copied());
+                let hint = k2bone_units::fuzzy::did_you_mean(
+                    &close
+                        .filter(|s| *s != lower)
+                        .into_iter()
+                        .collect::<Vec<_>>(),
+                );
                 format!("{e}{hint}")
             }
         };

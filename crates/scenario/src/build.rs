@@ -4,10 +4,10 @@
 use k2bone_diet::FoodDb;
 use k2bone_physiology::fracture::Sex;
 use k2bone_physiology::pk::Vehicle;
-use k2bone_physiology::{Agent, BoneHealthModel, CalciumBoneModel, KParamFile, CALCIUM_G_PER_MOL};
-use k2bone_sim::summary::StudyFacts;
+use k2bone_physiology::{Agent, BoneHealthModel, CalciumBoneModel, KParamFile};
+use k2bone_results::StudyFacts;
 use k2bone_sim::{grid, ArmSpec, DoseEvent, Simulator, MAX_DOSES};
-use k2bone_units::{Vitamer, HOURS_PER_DAY, HOURS_PER_YEAR};
+use k2bone_units::{Vitamer, CALCIUM_G_PER_MOL, HOURS_PER_DAY, HOURS_PER_YEAR};
 
 use crate::{Anticoagulant, Arm, Scenario, ScenarioError};
 

@@ -53,16 +53,6 @@ impl Ctx<'_> {
     }
 }
 
-/// The closest of `candidates` to `word`, if close enough to be a likely typo.
-pub(crate) fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    candidates
-        .iter()
-        .map(|c| (strsim::jaro_winkler(&word.to_ascii_lowercase(), c), *c))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
-}
-
 /// What kind of TOML value an item is, for "expected …, found …" messages.
 pub(crate) fn kind(item: &Item) -> &'static str {
     match item {
@@ -127,9 +117,7 @@ impl<'a> Node<'a> {
     pub fn check_keys(&self, allowed: &[&str]) -> Result<(), ScenarioError> {
         for (key, _) in self.table.iter() {
             if !allowed.contains(&key) {
-                let hint = did_you_mean(key, allowed)
-                    .map(|s| format!("; did you mean `{s}`?"))
-                    .unwrap_or_default();
+                let hint = k2bone_units::fuzzy::hint(key, allowed.iter().copied());
                 return Err(self.err(
                     key,
                     format!(

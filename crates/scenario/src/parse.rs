@@ -18,12 +18,12 @@ pub const DEFAULT_AGE_YEARS: f64 = 60.0;
 /// calibrated (`vitamin_d.d25_reference_nmol_l`; assumptions A-model-7, A-scen-2).
 pub const DEFAULT_D25_NMOL_L: f64 = 75.0;
 /// Default duration, days (assumption A-scen-1: the length of Knapen 2013's trial).
-pub const DEFAULT_DURATION_DAYS: f64 = 3.0 * quantity::DAYS_PER_YEAR;
+pub const DEFAULT_DURATION_DAYS: f64 = 3.0 * k2bone_units::DAYS_PER_YEAR;
 /// Ages the model covers: the core's estrogen clock starts at 41 (`ageENTER`), and hip fracture
 /// incidence is tabulated to 85 (extrapolated above); the upper bound is A-scen-4.
 pub const AGE_RANGE: (f64, f64) = (41.0, 95.0);
 /// Longest run, days (30 years; A-scen-5).
-pub const MAX_DURATION_DAYS: f64 = 30.0 * quantity::DAYS_PER_YEAR;
+pub const MAX_DURATION_DAYS: f64 = 30.0 * k2bone_units::DAYS_PER_YEAR;
 /// Most output rows per arm.
 pub const MAX_ROWS: f64 = 200_000.0;
 /// Most arms per scenario.
@@ -218,7 +218,7 @@ fn scores(node: Option<Node>, range: (f64, f64)) -> Result<Option<SiteScores>, S
 fn person(node: Option<Node>) -> Result<Person, ScenarioError> {
     let default_ca = CalciumBoneModel::default().params().calcium.OralCa
         * 24.0
-        * k2bone_physiology::CALCIUM_G_PER_MOL;
+        * k2bone_units::CALCIUM_G_PER_MOL;
     let Some(n) = node else {
         return Ok(Person {
             sex: Sex::Female,

@@ -2,14 +2,7 @@
 //! concentrations. Each parser returns the value in one unit or a message saying what is
 //! accepted.
 
-use k2bone_units::HOURS_PER_DAY;
-
-/// Days in a year: the model's year (`k2bone_units::HOURS_PER_YEAR` = 8760 h).
-pub const DAYS_PER_YEAR: f64 = 365.0;
-/// Days in a month: a twelfth of the model's year.
-pub const DAYS_PER_MONTH: f64 = DAYS_PER_YEAR / 12.0;
-/// Molar mass of calcium, g/mol (IUPAC standard atomic weight).
-const CALCIUM_G_PER_MOL: f64 = k2bone_physiology::CALCIUM_G_PER_MOL;
+use k2bone_units::{CALCIUM_G_PER_MOL, DAYS_PER_MONTH, DAYS_PER_YEAR, HOURS_PER_DAY};
 /// 25-hydroxyvitamin D3, C27H44O2: 400.64 g/mol (from the formula, IUPAC atomic weights), so
 /// 1 ng/mL = 1000 / 400.64 = 2.496 nmol/L.
 pub const D25_NMOL_L_PER_NG_ML: f64 = 1000.0 / 400.64;
@@ -186,15 +179,9 @@ fn unit_hours(unit: &str) -> Option<f64> {
 
 /// Splits `"180 ug daily"` or `"180ug"` into (180, "ug", "daily").
 pub fn split_amount(text: &str) -> Result<(f64, String, String), String> {
-    let t = text.trim();
-    let end = t
-        .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '-' | '+')))
-        .unwrap_or(t.len());
-    // "1e3" is a number but "1 e" is not: back off a trailing exponent letter.
-    let (num, rest) = t.split_at(end);
-    let amount: f64 = num
-        .parse()
-        .map_err(|_| format!("`{text}` does not start with a number (write it like \"180 ug\")"))?;
+    let (amount, rest) = k2bone_units::split_number(text).ok_or_else(|| {
+        format!("`{text}` does not start with a number (write it like \"180 ug\")")
+    })?;
     if !amount.is_finite() {
         return Err(format!("`{text}`: the amount is not a finite number"));
     }

@@ -2,6 +2,8 @@
 //! during which the person ages without treatment (the core's estrogen and age terms), so
 //! every arm starts from the same physiological state at the same age.
 
+use std::ops::ControlFlow;
+
 use crate::dosing::DoseEvent;
 use crate::error::SimError;
 use crate::model::OdeModel;
@@ -35,18 +37,21 @@ where
     M: OdeModel + Sync,
     M::Drug: Send + Sync,
 {
-    run_arms_observed(sim, model, burn_in_h, arms, grid_h, &|_, _| {})
+    run_arms_observed(sim, model, burn_in_h, arms, grid_h, &|_, _| {
+        ControlFlow::Continue(())
+    })
 }
 
 /// As [`run_arms`], calling `progress(arm_index, fraction_done)` from each arm's thread as its
-/// solver advances (fraction of the whole run including the burn-in, 0…1).
+/// solver advances (fraction of the whole run including the burn-in, 0…1); `Break` cancels.
+/// An arm's failure names the arm ([`SimError::InArm`]).
 pub fn run_arms_observed<M>(
     sim: &Simulator,
     model: &M,
     burn_in_h: f64,
     arms: &[ArmSpec<M::Drug>],
     grid_h: &[f64],
-    progress: &(dyn Fn(usize, f64) + Sync),
+    progress: &(dyn Fn(usize, f64) -> ControlFlow<()> + Sync),
 ) -> Result<Vec<ArmRun>, SimError>
 where
     M: OdeModel + Sync,
@@ -69,10 +74,11 @@ where
                         })
                         .collect();
                     let t_end = grid.last().copied().unwrap_or(1.0).max(1e-300);
-                    let mut trajectory =
-                        sim.run_observed(model, &model.initial_state(), &doses, grid, &mut |t| {
+                    let mut trajectory = sim
+                        .run_observed(model, &model.initial_state(), &doses, grid, &mut |t| {
                             progress(i, (t / t_end).clamp(0.0, 1.0))
-                        })?;
+                        })
+                        .map_err(|e| e.in_arm(&arm.name))?;
                     for t in &mut trajectory.times_h {
                         *t -= burn_in_h;
                     }

@@ -27,7 +27,6 @@ mod error;
 pub mod fast;
 mod model;
 mod solver;
-pub mod summary;
 pub mod test_models;
 mod trajectory;
 

@@ -7,6 +7,7 @@
 //! time and the state; a [`Trajectory`] never holds NaN.
 
 use std::cell::RefCell;
+use std::ops::ControlFlow;
 
 use diffsol::{
     NalgebraLU, NalgebraMat, NalgebraVec, OdeBuilder, OdeSolverMethod, OdeSolverStopReason, Vector,
@@ -59,18 +60,19 @@ impl Simulator {
         doses: &[DoseEvent<M::Drug>],
         grid_h: &[f64],
     ) -> Result<Trajectory, SimError> {
-        self.run_observed(model, y0, doses, grid_h, &mut |_| {})
+        self.run_observed(model, y0, doses, grid_h, &mut |_| ControlFlow::Continue(()))
     }
 
     /// As [`Simulator::run_from`], calling `progress(t_h)` after every solver step (for
-    /// progress bars; the solution does not depend on it).
+    /// progress bars; the solution does not depend on it). `progress` returning
+    /// `ControlFlow::Break` stops the run with [`SimError::Cancelled`].
     pub fn run_observed<M: OdeModel>(
         &self,
         model: &M,
         y0: &[f64],
         doses: &[DoseEvent<M::Drug>],
         grid_h: &[f64],
-        progress: &mut dyn FnMut(f64),
+        progress: &mut dyn FnMut(f64) -> ControlFlow<()>,
     ) -> Result<Trajectory, SimError> {
         check_grid(grid_h)?;
         if !(self.rtol > 0.0 && self.atol > 0.0 && self.rtol.is_finite() && self.atol.is_finite()) {
@@ -142,7 +144,9 @@ impl Simulator {
                 })?;
                 steps += 1;
                 let t = solver.state().t;
-                progress(t);
+                if progress(t).is_break() {
+                    return Err(SimError::Cancelled { t_h: t });
+                }
                 let y = to_vec(solver.state().y);
                 if let Some(i) = y.iter().position(|v| !v.is_finite()) {
                     return Err(SimError::NonFinite {

@@ -6,7 +6,9 @@ use crate::model::OdeModel;
 use crate::SimError;
 
 /// Counters from the solver, for benchmarks and snapshot tests.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 pub struct SolverStats {
     pub steps: usize,
     pub error_test_failures: usize,

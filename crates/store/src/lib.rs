@@ -20,6 +20,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0002_foods.sql",
         include_str!("../migrations/0002_foods.sql"),
     ),
+    (
+        "0003_food_calcium_vitamin_d.sql",
+        include_str!("../migrations/0003_food_calcium_vitamin_d.sql"),
+    ),
 ];
 
 /// Errors from opening or migrating the store.

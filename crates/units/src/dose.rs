@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::Substance;
 
 /// A unit of amount.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum DoseUnit {
     Ug,
     Mg,
@@ -53,7 +53,7 @@ impl DoseUnit {
 }
 
 /// An amount with its unit, not yet tied to a substance. Always finite and ≥ 0.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Dose {
     pub value: f64,
     pub unit: DoseUnit,
@@ -112,15 +112,23 @@ impl Dose {
     }
 }
 
+/// Splits the leading number off `text` (`"180 ug daily"` → `(180.0, " ug daily")`, `"180ug"`
+/// too); `None` when `text` does not start with a number. The one number-before-unit reader of
+/// k2bone: doses here, durations, intakes and concentrations in scenario files.
+pub fn split_number(text: &str) -> Option<(f64, &str)> {
+    let t = text.trim();
+    let end = t
+        .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E')))
+        .unwrap_or(t.len());
+    let (num, rest) = t.split_at(end);
+    num.parse().ok().map(|v| (v, rest))
+}
+
 impl FromStr for Dose {
     type Err = UnitError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let text = s.trim();
-        let split = text
-            .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E')))
-            .unwrap_or(text.len());
-        let (num, unit) = text.split_at(split);
-        let value: f64 = num.trim().parse().map_err(|_| UnitError::Malformed {
+        let (value, unit) = split_number(text).ok_or_else(|| UnitError::Malformed {
             text: text.to_string(),
         })?;
         if unit.trim().is_empty() {

@@ -18,7 +18,19 @@ const O: f64 = 15.999;
 
 /// One form of vitamin K. Phylloquinone (K1) comes from plants; menaquinones (K2, MK-n) from
 /// animal foods (MK-4) and bacterial fermentation (MK-5 … MK-10).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Vitamer {
     /// Phylloquinone, C31H46O2.
@@ -150,8 +162,11 @@ impl FromStr for Vitamer {
     }
 }
 
+/// Molar mass of elemental calcium, g/mol: the IUPAC 2021 standard atomic weight.
+pub const CALCIUM_G_PER_MOL: f64 = 40.078;
+
 /// Anything k2bone doses by mass: a vitamin K vitamer, vitamin D3 or calcium.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum Substance {
     Vitamer(Vitamer),
     /// Cholecalciferol, C27H44O (PubChem CID 5280795).
@@ -166,8 +181,7 @@ impl Substance {
         match self {
             Substance::Vitamer(v) => v.molar_mass_g_per_mol(),
             Substance::VitaminD3 => 27.0 * C + 44.0 * H + O,
-            // IUPAC 2021 standard atomic weight of calcium.
-            Substance::Calcium => 40.078,
+            Substance::Calcium => CALCIUM_G_PER_MOL,
         }
     }
 

@@ -3,14 +3,13 @@
 
 use std::path::PathBuf;
 
-use anyhow::Context;
 use clap::Args;
-use serde_json::json;
-
+use k2bone_app::compare::{compare, CompareRequest, Comparison};
+use k2bone_app::{AppError, AppResult, Cancel, ScenarioSource};
 use k2bone_report::disclaimer::DISCLAIMER;
-use k2bone_sim::summary::{unit_of, END_KEYS};
 
-use crate::exit::bad_input;
+use crate::format::{print_json, Format};
+use crate::progress::Bar;
 
 /// Compare arms side by side (end of study, difference from the first arm).
 #[derive(Debug, Args)]
@@ -31,149 +30,94 @@ pub struct CompareArgs {
     /// Also write each scenario's outputs under DIR/<name>/.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// text, json or csv.
-    #[arg(long, default_value = "text", value_parser = ["text", "json", "csv"])]
-    format: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
     /// No progress bar.
     #[arg(long, short)]
     quiet: bool,
 }
 
-pub fn run(args: CompareArgs) -> anyhow::Result<()> {
-    let mut plans = Vec::new();
-    for f in &args.files {
-        plans.push(super::study::load(Some(f), None)?);
-    }
-    for b in &args.builtin {
-        plans.push(super::study::load(None, Some(b))?);
-    }
-    if plans.is_empty() {
-        return Err(bad_input(
-            "give at least one scenario file or --builtin NAME",
-        ));
-    }
-    let keys: Vec<&str> = if args.keys.is_empty() {
-        END_KEYS.iter().map(|(k, _, _)| *k).collect()
-    } else {
-        let mut ks = Vec::new();
-        for k in &args.keys {
-            let known = END_KEYS.iter().find(|(e, _, _)| e == k).ok_or_else(|| {
-                bad_input(format!(
-                    "--keys: unknown key `{k}` (accepted: {})",
-                    END_KEYS
-                        .iter()
-                        .map(|(e, _, _)| *e)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ))
-            })?;
-            ks.push(known.0);
-        }
-        ks
+pub fn run(args: CompareArgs) -> AppResult<()> {
+    let scenarios = (args.files.into_iter().map(ScenarioSource::File))
+        .chain(args.builtin.into_iter().map(ScenarioSource::Builtin))
+        .collect();
+    let req = CompareRequest {
+        scenarios,
+        keys: args.keys,
+        out: args.out,
     };
-    let several = plans.len() > 1;
-    let mut columns: Vec<(String, Vec<f64>)> = Vec::new();
-    for plan in &plans {
-        let result = super::study::run(plan, args.quiet || args.format != "text")?;
-        if let Some(dir) = &args.out {
-            super::study::write_outputs(
-                plan,
-                &result,
-                &dir.join(&plan.name),
-                super::study::WriteOptions { plots: true },
-            )
-            .with_context(|| format!("writing {}", plan.name))?;
+    let bar = Bar::new(args.quiet || args.format != Format::Text);
+    let c = compare(&req, &bar, &Cancel::new())?;
+    drop(bar);
+    match args.format {
+        Format::Json => print_json(&c),
+        Format::Csv => print_csv(&c),
+        Format::Text => {
+            print_text(&c);
+            Ok(())
         }
-        for s in &result.summaries {
-            let label = if several {
-                format!("{}/{}", plan.name, s.name)
+    }
+}
+
+fn unit(c: &Comparison, key: &str) -> String {
+    c.units.get(key).cloned().flatten().unwrap_or_default()
+}
+
+fn print_csv(c: &Comparison) -> AppResult<()> {
+    let mut w = csv::Writer::from_writer(std::io::stdout());
+    let first = &c.arms[0];
+    let mut head = vec!["key".to_string(), "unit".to_string()];
+    head.extend(c.arms.iter().map(|a| a.name.clone()));
+    head.extend(
+        c.arms
+            .iter()
+            .skip(1)
+            .map(|a| format!("{} - {}", a.name, first.name)),
+    );
+    w.write_record(&head).map_err(AppError::failed)?;
+    for (i, k) in c.keys.iter().enumerate() {
+        let mut row = vec![k.clone(), unit(c, k)];
+        row.extend(c.arms.iter().map(|a| format!("{}", a.values[i])));
+        row.extend(
+            c.arms
+                .iter()
+                .skip(1)
+                .map(|a| format!("{}", a.values[i] - first.values[i])),
+        );
+        w.write_record(&row).map_err(AppError::failed)?;
+    }
+    w.flush().map_err(AppError::failed)
+}
+
+fn print_text(c: &Comparison) {
+    let width = c
+        .arms
+        .iter()
+        .map(|a| a.name.len())
+        .max()
+        .unwrap_or(8)
+        .max(16);
+    let mut head = format!("{:<34} {:<7}", "end of study", "unit");
+    for a in &c.arms {
+        head.push_str(&format!(" {:>width$}", a.name));
+    }
+    anstream::println!("{}", crate::style::header(&head));
+    let first = &c.arms[0];
+    for (i, k) in c.keys.iter().enumerate() {
+        let mut line = format!("{:<34} {:<7}", k, unit(c, k));
+        for (j, a) in c.arms.iter().enumerate() {
+            let cell = if j == 0 {
+                format!("{:.2}", a.values[i])
             } else {
-                s.name.clone()
+                format!("{:.2} ({:+.2})", a.values[i], a.values[i] - first.values[i])
             };
-            let values = keys.iter().map(|k| s.get(k).unwrap_or(f64::NAN)).collect();
-            columns.push((label, values));
+            line.push_str(&format!(" {cell:>width$}"));
         }
+        println!("{line}");
     }
-    match args.format.as_str() {
-        "json" => {
-            let arms: Vec<_> = columns
-                .iter()
-                .map(|(name, v)| {
-                    let end: serde_json::Map<_, _> = keys
-                        .iter()
-                        .zip(v)
-                        .map(|(k, x)| (k.to_string(), json!(x)))
-                        .collect();
-                    let diff: serde_json::Map<_, _> = keys
-                        .iter()
-                        .zip(v.iter().zip(&columns[0].1))
-                        .map(|(k, (x, r))| (k.to_string(), json!(x - r)))
-                        .collect();
-                    json!({"name": name, "end": end, "difference_from_first": diff})
-                })
-                .collect();
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&json!({
-                    "reference": columns[0].0,
-                    "arms": arms,
-                    "units": keys.iter().map(|k| (k.to_string(), json!(unit_of(k)))).collect::<serde_json::Map<_, _>>(),
-                    "disclaimer": DISCLAIMER,
-                }))?
-            );
-        }
-        "csv" => {
-            let mut w = csv::Writer::from_writer(std::io::stdout());
-            let mut head = vec!["key".to_string(), "unit".to_string()];
-            for (name, _) in &columns {
-                head.push(name.clone());
-            }
-            for (name, _) in columns.iter().skip(1) {
-                head.push(format!("{name} - {}", columns[0].0));
-            }
-            w.write_record(&head)?;
-            for (i, k) in keys.iter().enumerate() {
-                let mut row = vec![k.to_string(), unit_of(k).unwrap_or("").to_string()];
-                row.extend(columns.iter().map(|(_, v)| format!("{}", v[i])));
-                row.extend(
-                    columns
-                        .iter()
-                        .skip(1)
-                        .map(|(_, v)| format!("{}", v[i] - columns[0].1[i])),
-                );
-                w.write_record(&row)?;
-            }
-            w.flush()?;
-        }
-        _ => {
-            let width = columns
-                .iter()
-                .map(|(n, _)| n.len())
-                .max()
-                .unwrap_or(8)
-                .max(16);
-            let mut head = format!("{:<34} {:<7}", "end of study", "unit");
-            for (name, _) in &columns {
-                head.push_str(&format!(" {name:>width$}"));
-            }
-            anstream::println!("{}", crate::style::header(&head));
-            for (i, k) in keys.iter().enumerate() {
-                let mut line = format!("{:<34} {:<7}", k, unit_of(k).unwrap_or(""));
-                for (j, (_, v)) in columns.iter().enumerate() {
-                    let cell = if j == 0 {
-                        format!("{:.2}", v[i])
-                    } else {
-                        format!("{:.2} ({:+.2})", v[i], v[i] - columns[0].1[i])
-                    };
-                    line.push_str(&format!(" {cell:>width$}"));
-                }
-                println!("{line}");
-            }
-            println!(
-                "\n(in brackets: difference from `{}`)\n{}",
-                columns[0].0, DISCLAIMER
-            );
-        }
-    }
-    Ok(())
+    println!(
+        "\n(in brackets: difference from `{}`)\n{DISCLAIMER}",
+        c.reference
+    );
 }

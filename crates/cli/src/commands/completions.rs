@@ -3,6 +3,7 @@
 
 use clap::{Args, CommandFactory};
 use clap_complete::Shell;
+use k2bone_app::AppResult;
 
 /// Print a shell completion script.
 #[derive(Debug, Args)]
@@ -16,7 +17,7 @@ pub struct CompletionsArgs {
     shell: Shell,
 }
 
-pub fn run(args: CompletionsArgs) -> anyhow::Result<()> {
+pub fn run(args: CompletionsArgs) -> AppResult<()> {
     let mut cmd = crate::Cli::command();
     clap_complete::generate(args.shell, &mut cmd, "k2bone", &mut std::io::stdout());
     Ok(())

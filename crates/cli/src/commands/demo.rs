@@ -4,9 +4,9 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use k2bone_app::{AppResult, Cancel};
 
-/// The demo scenario's template name.
-pub const DEMO: &str = "mk7-180-3y";
+use crate::progress::Bar;
 
 /// Run the built-in demo and write its report, plots and data.
 #[derive(Debug, Args)]
@@ -22,29 +22,20 @@ pub struct DemoArgs {
     quiet: bool,
 }
 
-pub fn run(args: DemoArgs) -> anyhow::Result<()> {
-    let plan = super::study::load(None, Some(DEMO))?;
-    let result = super::study::run(&plan, args.quiet)?;
-    let written = super::study::write_outputs(
-        &plan,
-        &result,
-        &args.out,
-        super::study::WriteOptions { plots: true },
-    )?;
+pub fn run(args: DemoArgs) -> AppResult<()> {
+    let output = k2bone_app::demo(args.out.clone(), &Bar::new(args.quiet), &Cancel::new())?;
     if !args.quiet {
-        super::study::print_run(&plan, &result, &written);
+        super::simulate::print_study(&output);
     }
     let report = args.out.join("report.html");
-    if report.exists() {
-        anstream::println!(
-            "\nopen {}",
-            crate::style::path(&report.display().to_string())
-        );
+    let (what, path) = if report.exists() {
+        ("open", report)
     } else {
-        anstream::println!(
-            "\nresults in {}",
-            crate::style::path(&args.out.display().to_string())
-        );
-    }
+        ("results in", args.out)
+    };
+    anstream::println!(
+        "\n{what} {}",
+        crate::style::path(&path.display().to_string())
+    );
     Ok(())
 }

@@ -5,27 +5,23 @@
 
 use std::path::PathBuf;
 
-use anyhow::Context;
 use clap::{Args, Subcommand};
-use k2bone_evidence::published::{find, parse_published, reproduce, shipped_published};
-use k2bone_evidence::trial_db::{import_csv, list, open_trials, study, TrialFilter};
-use k2bone_evidence::{EvidenceError, TrialError, TrialRow};
-use k2bone_store::Store;
-use serde_json::json;
+use k2bone_app::evidence::{analyze, published, reproduce, AnalyzeRequest, TrialDb};
+use k2bone_app::meta::PoolingMethod;
+use k2bone_app::{AppError, AppResult};
+use k2bone_evidence::{Measure, Test};
+use k2bone_trialdb::trial_db::TrialFilter;
 
-use crate::exit::bad_input;
-
-mod analyze;
-mod reproduce;
-
-use analyze::{analyze, AnalyzeArgs};
-use reproduce::{print_reproduction, print_targets};
+use crate::format::{print_json, print_report, Format};
 
 #[derive(Debug, Args)]
 pub struct EvidenceArgs {
     /// Directory of the database (default: $K2BONE_DATA, else the user data directory).
     #[arg(long, global = true, value_name = "DIR")]
     data_dir: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
+    format: Format,
     #[command(subcommand)]
     command: EvidenceCommand,
 }
@@ -40,17 +36,11 @@ enum EvidenceCommand {
         /// Only this vitamer: K1, MK-4, MK-7.
         #[arg(long)]
         k_form: Option<String>,
-        /// text or json.
-        #[arg(long, default_value = "text")]
-        format: String,
     },
     /// Every row and source of one study.
     Show {
         /// Study id, e.g. shiraki_2000.
         study_id: String,
-        /// text or json.
-        #[arg(long, default_value = "text")]
-        format: String,
     },
     /// Import trials from a CSV (the columns of data/evidence/trials.csv); all rows or none.
     Import {
@@ -73,214 +63,112 @@ enum EvidenceCommand {
         /// Targets file instead of the shipped data/evidence/published.toml.
         #[arg(long, value_name = "FILE.toml")]
         published: Option<PathBuf>,
-        /// text or json.
-        #[arg(long, default_value = "text")]
-        format: String,
     },
 }
 
-/// User-fixable trial errors exit 2; database failures exit 1.
-pub(super) fn classify(e: TrialError) -> anyhow::Error {
-    match e {
-        TrialError::Store(_)
-        | TrialError::Sqlite(_)
-        | TrialError::Evidence(EvidenceError::Numerical(_)) => anyhow::Error::new(e),
-        other => bad_input(other),
-    }
+#[derive(Debug, Args)]
+struct AnalyzeArgs {
+    /// Outcome, e.g. bmd_lumbar_pct_change or vertebral_fracture.
+    #[arg(long)]
+    outcome: String,
+    /// Time point in months (default: each study's latest).
+    #[arg(long)]
+    timepoint_months: Option<f64>,
+    /// MD or SMD for continuous outcomes; OR, RR or RD for fractures (default MD / OR).
+    #[arg(long, value_enum, ignore_case = true)]
+    measure: Option<Measure>,
+    /// tau² estimator, or MH / PETO for fractures.
+    #[arg(long, value_enum, ignore_case = true, default_value_t = PoolingMethod::REML)]
+    method: PoolingMethod,
+    /// z or knha.
+    #[arg(long, value_enum, ignore_case = true, default_value_t = Test::Z)]
+    test: Test,
+    /// Subgroups by a trial column: k_form, control, country, co_treatment, provenance, ...
+    #[arg(long, value_name = "COLUMN")]
+    by: Option<String>,
+    /// Write a forest plot (.svg or .png).
+    #[arg(long, value_name = "FILE")]
+    plot: Option<PathBuf>,
+    /// Drop trials under integrity concerns.
+    #[arg(long)]
+    exclude_integrity_concerns: bool,
+    /// Keep trials with an active comparator (left out by default).
+    #[arg(long)]
+    include_active: bool,
 }
 
-fn check_format(f: &str) -> anyhow::Result<()> {
-    if f == "text" || f == "json" {
-        Ok(())
-    } else {
-        Err(bad_input(format!(
-            "--format {f}: accepted values are text, json"
-        )))
-    }
-}
-
-pub fn run(args: EvidenceArgs) -> anyhow::Result<()> {
-    let dir = args.data_dir.clone().unwrap_or_else(k2bone_store::data_dir);
-    let mut store = Store::open_in(&dir)
-        .with_context(|| format!("opening the trial database in {}", dir.display()))?;
-    open_trials(&mut store).map_err(classify)?;
+pub fn run(args: EvidenceArgs) -> AppResult<()> {
+    let format = args.format.no_csv()?;
+    let json = format == Format::Json;
+    let mut db = TrialDb::open(args.data_dir.as_deref())?;
     match args.command {
-        EvidenceCommand::List {
-            outcome,
-            k_form,
-            format,
-        } => {
-            check_format(&format)?;
-            let rows = list(
-                store.conn(),
-                &TrialFilter {
-                    outcome,
-                    k_form,
-                    study_id: None,
-                },
-            )
-            .map_err(classify)?;
-            print_list(&rows, &format)
+        EvidenceCommand::List { outcome, k_form } => {
+            let rows = db.list(&TrialFilter {
+                outcome,
+                k_form,
+                study_id: None,
+            })?;
+            if json {
+                return print_json(&rows);
+            }
+            print_report(&rows)?;
         }
-        EvidenceCommand::Show { study_id, format } => {
-            check_format(&format)?;
-            let rows = study(store.conn(), &study_id).map_err(classify)?;
-            print_show(&rows, &format)
+        EvidenceCommand::Show { study_id } => {
+            let rows = db.show(&study_id)?;
+            if json {
+                return print_json(&rows);
+            }
+            print_report(&rows)?;
         }
         EvidenceCommand::Import { file } => {
-            let text = std::fs::read_to_string(&file)
-                .with_context(|| format!("cannot read {}", file.display()))
-                .map_err(bad_input)?;
-            let n = import_csv(store.conn_mut(), &text, &file.display().to_string())
-                .map_err(classify)?;
+            let i = db.import(&file)?;
             println!(
-                "imported {n} trial rows from {} into {}",
-                file.display(),
-                store.path().display()
+                "imported {} trial rows from {} into {}",
+                i.rows,
+                i.file.display(),
+                i.database.display()
             );
-            Ok(())
         }
         EvidenceCommand::Analyze(a) => {
-            check_format(&a.format)?;
-            let rows = list(store.conn(), &TrialFilter::default()).map_err(classify)?;
-            analyze(&store, &rows, a)
+            let req = AnalyzeRequest {
+                outcome: a.outcome,
+                timepoint_months: a.timepoint_months,
+                measure: a.measure,
+                method: a.method,
+                test: a.test,
+                by: a.by,
+                plot: a.plot,
+                exclude_integrity_concerns: a.exclude_integrity_concerns,
+                include_active: a.include_active,
+            };
+            let r = analyze(&db, &req)?;
+            if json {
+                return print_json(&r);
+            }
+            print_report(&r)?;
         }
         EvidenceCommand::Reproduce {
             name,
-            list: want_list,
+            list,
             exclude_integrity_concerns,
-            published,
-            format,
+            published: file,
         } => {
-            check_format(&format)?;
-            let targets = match &published {
-                Some(p) => {
-                    let text = std::fs::read_to_string(p)
-                        .with_context(|| format!("cannot read {}", p.display()))
-                        .map_err(bad_input)?;
-                    parse_published(&text, &p.display().to_string()).map_err(classify)?
+            let all = published(file.as_deref())?;
+            if list {
+                if json {
+                    return print_json(&all);
                 }
-                None => shipped_published().map_err(classify)?,
-            };
-            if want_list {
-                return print_targets(&targets, &format);
+                print_report(&all)?;
+                return Ok(());
             }
-            let Some(name) = name else {
-                return Err(bad_input("give an analysis NAME, or --list to see them"));
-            };
-            let a = find(&targets, &name).map_err(classify)?;
-            let rows = list(store.conn(), &TrialFilter::default()).map_err(classify)?;
-            let r = reproduce(a, &rows, exclude_integrity_concerns).map_err(classify)?;
-            print_reproduction(a, &r, exclude_integrity_concerns, &format)
-        }
-    }
-}
-
-pub(super) fn opt_num<T: std::fmt::Display>(v: Option<T>) -> String {
-    v.map(|x| x.to_string()).unwrap_or_else(|| "-".into())
-}
-
-fn print_list(rows: &[TrialRow], format: &str) -> anyhow::Result<()> {
-    if format == "json" {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&json!({ "rows": rows, "count": rows.len() }))?
-        );
-        return Ok(());
-    }
-    println!(
-        "{:<20} {:>4} {:<6} {:<37} {:>5} {:>5} {:>5} {:<10} {:<8} integrity",
-        "study_id", "year", "k_form", "outcome", "t_mo", "n_trt", "n_ctl", "control", "poolable",
-    );
-    for r in rows {
-        let poolable = k2bone_evidence::pooling::study_data(r).is_ok();
-        println!(
-            "{:<20} {:>4} {:<6} {:<37} {:>5} {:>5} {:>5} {:<10} {:<8} {}",
-            r.study_id,
-            r.year,
-            r.k_form,
-            r.outcome,
-            r.timepoint_months,
-            opt_num(r.n_treat),
-            opt_num(r.n_control),
-            r.control,
-            if poolable { "yes" } else { "no" },
-            if r.integrity_concern { "FLAGGED" } else { "-" }
-        );
-    }
-    println!(
-        "{} rows. `k2bone evidence show STUDY_ID` gives sources and notes.",
-        rows.len()
-    );
-    Ok(())
-}
-
-fn print_show(rows: &[TrialRow], format: &str) -> anyhow::Result<()> {
-    if format == "json" {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&json!({ "study_id": rows[0].study_id, "rows": rows }))?
-        );
-        return Ok(());
-    }
-    let r0 = &rows[0];
-    println!(
-        "{} — {} {} ({})",
-        r0.study_id,
-        r0.first_author,
-        r0.year,
-        r0.country.as_deref().unwrap_or("-")
-    );
-    println!("population:   {}", r0.population.as_deref().unwrap_or("-"));
-    println!(
-        "vitamin K:    {} {} µg/day for {} months; co-treatment: {}",
-        r0.k_form,
-        opt_num(r0.dose_ug_per_day),
-        opt_num(r0.duration_months),
-        r0.co_treatment.as_deref().unwrap_or("-")
-    );
-    println!("control:      {}", r0.control);
-    if r0.integrity_concern {
-        println!(
-            "INTEGRITY CONCERN: {}",
-            r0.integrity_note.as_deref().unwrap_or("-")
-        );
-    }
-    for r in rows {
-        println!(
-            "\n{} at {} months (n {} vs {})",
-            r.outcome,
-            r.timepoint_months,
-            opt_num(r.n_treat),
-            opt_num(r.n_control)
-        );
-        if r.mean_treat.is_some() || r.mean_control.is_some() {
-            println!(
-                "  mean {} ± {} vs {} ± {} (dispersion: {})",
-                opt_num(r.mean_treat),
-                opt_num(r.sd_treat),
-                opt_num(r.mean_control),
-                opt_num(r.sd_control),
-                r.dispersion.map(|d| d.label()).unwrap_or("-")
-            );
-        }
-        if r.events_treat.is_some() || r.events_control.is_some() {
-            println!(
-                "  events {} vs {}",
-                opt_num(r.events_treat),
-                opt_num(r.events_control)
-            );
-        }
-        match k2bone_evidence::pooling::study_data(r) {
-            Ok(_) => println!("  poolable: yes"),
-            Err(why) => println!("  poolable: no — {why}"),
-        }
-        println!("  source: {} [{}]", r.source, r.provenance);
-        if let Some(n) = &r.notes {
-            println!("  notes: {n}");
-        }
-        if let Some(n) = &r.curation_note {
-            println!("  curation: {n}");
+            let name = name.ok_or_else(|| {
+                AppError::bad_input("give an analysis NAME, or --list to see them")
+            })?;
+            let r = reproduce(&db, &all, &name, exclude_integrity_concerns)?;
+            if json {
+                return print_json(&r);
+            }
+            print_report(&r)?;
         }
     }
     Ok(())

@@ -1,4 +1,4 @@
-//! One module per subcommand.
+//! One module per subcommand: its arguments, the request it builds and how it prints.
 
 pub mod calibrate;
 pub mod compare;
@@ -10,5 +10,4 @@ pub mod foods;
 pub mod meta;
 pub mod scenario;
 pub mod simulate;
-pub mod study;
 pub mod validate;

@@ -1,0 +1,115 @@
+//! # k2bone-app: the use cases of k2bone
+//!
+//! Every thing a user can ask k2bone to do is one function here, taking a typed request (a plain
+//! struct, `Deserialize` so a web server can take it as JSON), a [`Progress`] observer and a
+//! [`Cancel`] flag where the run is long, and returning a typed, `Serialize` result or an
+//! [`AppError`] whose [`ErrorKind`] says whether the user can fix it. The CLI (`crates/cli`) parses
+//! arguments, calls one of these and prints; a web server or a Python binding calls the same.
+//!
+//! ## Choose a use case
+//!
+//! | you want to … | call | result |
+//! |---|---|---|
+//! | run a scenario (file, built-in or text) and write its report | [`simulate_study`] | [`StudyOutput`] ([`k2bone_results::StudySummary`]) |
+//! | run the core model on a built-in or a dosing table | [`core_run::simulate_core`] | [`core_run::CoreOutput`] |
+//! | the built-in demo | [`demo`] | [`StudyOutput`] |
+//! | compare arms of one or more scenarios | [`compare::compare`] | [`compare::Comparison`] |
+//! | check a scenario, start one from a template | [`scenario_files::check`], [`scenario_files::new_scenario`] | [`scenario_files::ScenarioCheck`] |
+//! | list or look up the built-in runs | [`builtins::all`], [`builtins::find`] | [`builtins::Builtin`] |
+//! | compare the model with trials it was not fitted to | [`validate::validate`] | [`validate::Validation`] |
+//! | fit the vitamin K extension | [`calibrate::calibrate`] | [`calibrate::Calibration`] |
+//! | meta-analyse a CSV of studies | [`meta::meta_analysis`] | [`meta::MetaAnalysis`] |
+//! | list, show, import trials; pool an outcome; re-run a published analysis | [`evidence::TrialDb`], [`evidence::analyze`], [`evidence::reproduce`] | [`evidence::EvidenceAnalysis`], [`evidence::Reproduced`] |
+//! | search and show foods, add foods | [`foods::Foods`] | [`foods::FoodSearch`], [`foods::FoodDetail`] |
+//! | report on a diet log, plan foods toward a target | [`diet::diet_report`], [`diet::diet_plan`] | [`diet::DietLogReport`], [`diet::DietPlan`] |
+//!
+//! The JSON schema of every result is generated from these types into `docs/schema/` (a test
+//! fails when the committed files differ from the types).
+//!
+//! ## Adding a use case
+//!
+//! One module here (request, result, function), one line in [`schema::documents`] for its JSON
+//! schema, and one command file in the CLI that parses arguments into the request and prints the
+//! result.
+
+pub mod builtins;
+pub mod calibrate;
+pub mod compare;
+pub mod core_run;
+pub mod diet;
+mod error;
+pub mod evidence;
+pub mod foods;
+pub mod meta;
+mod plots;
+mod progress;
+pub mod scenario_files;
+pub mod schema;
+pub mod study;
+pub mod text;
+pub mod validate;
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+pub use error::{read_input, AppError, AppResult, Context, ErrorKind};
+pub use plots::{measure_name, model_label, model_title};
+pub use progress::{Cancel, Progress, Silent};
+pub use study::ScenarioSource;
+
+/// The built-in demo scenario (MK-7 180 µg/d for 3 years, with and without D3 + calcium).
+pub const DEMO: &str = "mk7-180-3y";
+
+/// A scenario to run and write.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct StudyRequest {
+    pub scenario: ScenarioSource,
+    /// Output directory (created if needed).
+    pub out: PathBuf,
+    /// Write the topic figures and `report.html`.
+    pub plots: bool,
+    /// Override the scenario's output interval, h.
+    pub output_every_h: Option<f64>,
+}
+
+/// A finished study: its `summary.json` document and the files written.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct StudyOutput {
+    pub summary: k2bone_results::StudySummary,
+    pub written: Vec<PathBuf>,
+    pub seconds: f64,
+}
+
+/// Runs a scenario and writes its outputs (nothing is written when the scenario is bad).
+pub fn simulate_study(
+    req: &StudyRequest,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> AppResult<StudyOutput> {
+    let mut plan = study::load(&req.scenario)?;
+    if let Some(h) = req.output_every_h {
+        plan = plan.with_output_every(h)?;
+    }
+    let result = study::run(&plan, progress, cancel)?;
+    let written = study::write_outputs(&plan, &result, &req.out, req.plots)?;
+    Ok(StudyOutput {
+        summary: study::summary(&plan, &result),
+        written,
+        seconds: result.seconds,
+    })
+}
+
+/// Runs the built-in demo with every output, into `out`.
+pub fn demo(out: PathBuf, progress: &dyn Progress, cancel: &Cancel) -> AppResult<StudyOutput> {
+    simulate_study(
+        &StudyRequest {
+            scenario: ScenarioSource::Builtin(DEMO.to_string()),
+            out,
+            plots: true,
+            output_every_h: None,
+        },
+        progress,
+        cancel,
+    )
+}
