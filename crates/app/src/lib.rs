@@ -20,6 +20,7 @@
 //! | fit the vitamin K extension | [`calibrate::calibrate`] | [`calibrate::Calibration`] |
 //! | meta-analyse a CSV of studies | [`meta::meta_analysis`] | [`meta::MetaAnalysis`] |
 //! | list, show, import trials; pool an outcome; re-run a published analysis | [`evidence::TrialDb`], [`evidence::analyze`], [`evidence::reproduce`] | [`evidence::EvidenceAnalysis`], [`evidence::Reproduced`] |
+//! | run a virtual trial (or one shard), merge shards, compare with the real trial | [`trial::run_trial`], [`trial::merge`], [`trial::compare`] | [`trial::TrialOutput`], [`trial::TrialComparison`] |
 //! | search and show foods, add foods | [`foods::Foods`] | [`foods::FoodSearch`], [`foods::FoodDetail`] |
 //! | report on a diet log, plan foods toward a target | [`diet::diet_report`], [`diet::diet_plan`] | [`diet::DietLogReport`], [`diet::DietPlan`] |
 //!
@@ -47,6 +48,8 @@ pub mod scenario_files;
 pub mod schema;
 pub mod study;
 pub mod text;
+pub mod trial;
+mod trial_compare;
 pub mod validate;
 
 use std::path::PathBuf;

@@ -52,6 +52,12 @@ pub struct TrialDesign {
     pub k2_fracture_effect: bool,
     pub rtol: f64,
     pub atol: f64,
+    /// The real trial in the evidence database (`data/evidence/trials.csv` `study_id`) this
+    /// design mirrors, for `k2bone trial compare`.
+    pub evidence_study: Option<String>,
+    /// The arm that is the real trial's vitamin K arm (default: the first arm that is not the
+    /// control).
+    pub evidence_arm: Option<String>,
     pub population: Population,
     /// The arms as a scenario (person defaults; the regimens are resolved from it).
     pub(crate) scenario: k2bone_scenario::Scenario,
@@ -71,6 +77,8 @@ struct TrialFile {
     k2_fracture_effect: Option<bool>,
     rtol: Option<f64>,
     atol: Option<f64>,
+    evidence_study: Option<String>,
+    evidence_arm: Option<String>,
     population: PopulationFile,
     arms: toml::Table,
 }
@@ -103,15 +111,7 @@ impl TrialDesign {
                 format!("{} is not supported (accepted: 1)", f.schema),
             ));
         }
-        if f.n_per_arm == 0 || f.n_per_arm > MAX_N_PER_ARM {
-            return Err(bad(
-                "n_per_arm",
-                format!(
-                    "{} is out of range (accepted: 1 … {MAX_N_PER_ARM})",
-                    f.n_per_arm
-                ),
-            ));
-        }
+        check_n_per_arm(origin, "n_per_arm", f.n_per_arm)?;
         let duration_days =
             k2bone_scenario::duration_days(&f.duration).map_err(|m| bad("duration", m))?;
         if !(duration_days > 0.0 && duration_days <= 20.0 * 365.25) {
@@ -178,6 +178,14 @@ impl TrialDesign {
                 )
             })?,
         };
+        if let Some(a) = &f.evidence_arm {
+            if !arms.contains(a) {
+                return Err(bad(
+                    "evidence_arm",
+                    format!("no arm `{a}` (arms: {})", arms.join(", ")),
+                ));
+            }
+        }
         let population = Population::from_file(f.population, origin, base)?;
         // The arms become a scenario, so regimens are read by the scenario parser.
         let mut doc = toml::Table::new();
@@ -227,13 +235,41 @@ impl TrialDesign {
             k2_fracture_effect: f.k2_fracture_effect.unwrap_or(false),
             rtol,
             atol,
+            evidence_study: f.evidence_study,
+            evidence_arm: f.evidence_arm,
             population,
             scenario,
         })
+    }
+
+    /// Sets patients per arm (the command line's `--n`), with the same range check as the file.
+    pub fn with_n_per_arm(mut self, n: usize) -> Result<TrialDesign, TrialError> {
+        check_n_per_arm(&self.origin, "--n", n)?;
+        self.n_per_arm = n;
+        Ok(self)
+    }
+
+    /// Sets the seed (the command line's `--seed`).
+    pub fn with_seed(mut self, seed: u64) -> TrialDesign {
+        self.seed = seed;
+        self
     }
 
     /// Patients enrolled: `n_per_arm` × arms.
     pub fn n_patients(&self) -> u64 {
         (self.n_per_arm * self.arms.len()) as u64
     }
+}
+
+fn check_n_per_arm(origin: &str, field: &str, n: usize) -> Result<(), TrialError> {
+    if n == 0 || n > MAX_N_PER_ARM {
+        return Err(TrialError::Field {
+            origin: origin.to_string(),
+            field: field.to_string(),
+            message: format!(
+                "{n} patients per arm is out of range (accepted: 1 … {MAX_N_PER_ARM})"
+            ),
+        });
+    }
+    Ok(())
 }

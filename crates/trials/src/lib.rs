@@ -38,7 +38,10 @@ pub use population::{
     IivParam, PatientDraw, Population,
 };
 pub use run::{merge, run_trial, RunOptions, RunOutput, Shard, CHUNK};
-pub use summary::{summarize, ArmSummary, FractureSummary, OutcomeSummary, RunMeta, TrialSummary};
+pub use summary::{
+    summarize, ArmSummary, FailureReason, FractureSummary, OutcomeSummary, PatientFailure, RunMeta,
+    TrialSummary,
+};
 
 /// What can go wrong reading, running or merging a trial.
 #[derive(Debug, thiserror::Error)]
@@ -74,4 +77,6 @@ pub enum TrialError {
     Data { path: String, message: String },
     #[error("merge: {0}")]
     Merge(String),
+    #[error("cancelled")]
+    Cancelled,
 }

@@ -14,7 +14,7 @@ use crate::design::TrialDesign;
 use crate::output::PatientWriter;
 use crate::patient::{burn_in, patient_model, simulate_patient, ParameterDraw, PatientResult};
 use crate::population::Stream;
-use crate::summary::{summarize, RunMeta, TrialSummary};
+use crate::summary::{summarize, PatientFailure, RunMeta, TrialSummary};
 use crate::TrialError;
 
 /// Patients simulated together (and the unit of sharding): a chunk's burn-in groups depend
@@ -60,6 +60,8 @@ pub struct RunOptions<'a> {
     pub draws: Vec<ParameterDraw>,
     /// Called after each chunk with (patients done, patients in this shard × draws).
     pub progress: Option<&'a (dyn Fn(u64, u64) + Sync)>,
+    /// Asked before each chunk; `true` stops the run with [`TrialError::Cancelled`].
+    pub cancel: Option<&'a (dyn Fn() -> bool + Sync)>,
 }
 
 impl Default for RunOptions<'_> {
@@ -69,6 +71,7 @@ impl Default for RunOptions<'_> {
             shard: Shard::WHOLE,
             draws: Vec::new(),
             progress: None,
+            cancel: None,
         }
     }
 }
@@ -137,12 +140,17 @@ pub fn run_trial(
         .map_err(|e| TrialError::Population(format!("cannot start threads: {e}")))?;
     let total = (end - first) * draws.len() as u64;
     let mut done = 0;
+    let mut failures = Vec::new();
     for params in &draws {
         let mut start = first;
         while start < end {
+            if options.cancel.is_some_and(|c| c()) {
+                return Err(TrialError::Cancelled);
+            }
             let stop = (start + CHUNK).min(end);
-            let chunk = pool.install(|| run_chunk(design, params, start, stop))?;
+            let (chunk, failed) = pool.install(|| run_chunk(design, params, start, stop))?;
             writer.write(&chunk)?;
+            failures.extend(failed);
             done += stop - start;
             if let Some(p) = options.progress {
                 p(done, total);
@@ -167,6 +175,9 @@ pub fn run_trial(
         shard_count: options.shard.count,
         first_patient: first,
         end_patient: end,
+        evidence_study: design.evidence_study.clone(),
+        evidence_arm: design.evidence_arm.clone(),
+        failures,
     };
     let run_json = out_dir.join(if options.shard.count == 1 {
         "run.json".to_string()
@@ -187,18 +198,24 @@ pub fn run_trial(
     })
 }
 
+/// Patients of one chunk: the results, and the patients whose solve failed (recorded, not
+/// fatal: a trial reports how many failed and why instead of aborting on the first).
+type Chunk = (Vec<PatientResult>, Vec<PatientFailure>);
+
 fn run_chunk(
     design: &TrialDesign,
     params: &ParameterDraw,
     start: u64,
     stop: u64,
-) -> Result<Vec<PatientResult>, TrialError> {
+) -> Result<Chunk, TrialError> {
     let n_arms = design.arms.len();
     let sim = FastSimulator {
         rtol: design.rtol,
         atol: design.atol,
         ..FastSimulator::default()
     };
+    // A model that cannot be built is a design error (an unknown parameter, a draw out of
+    // range): that stops the trial. A solver failure is the patient's: recorded, skipped.
     let prepared: Vec<_> = (start..stop)
         .into_par_iter()
         .map(|id| {
@@ -230,29 +247,48 @@ fn run_chunk(
         groups.entry(p.5.as_str()).or_default().push(i);
     }
     let groups: Vec<Vec<usize>> = groups.into_values().collect();
-    let states: Vec<Vec<(usize, Vec<f64>)>> = groups
+    let states: Vec<Vec<(usize, Result<Vec<f64>, String>)>> = groups
         .par_iter()
         .map(|g| {
             let p0 = &prepared[g[0]];
             let times: Vec<f64> = g.iter().map(|&i| prepared[i].4).collect();
-            let ys = burn_in(&sim, &p0.3, &times).map_err(|message| TrialError::Patient {
-                patient: p0.0,
-                arm: design.arms[p0.1].clone(),
-                draw: params.id,
-                message,
-            })?;
-            Ok(g.iter().copied().zip(ys).collect())
+            match burn_in(&sim, &p0.3, &times) {
+                Ok(ys) => g.iter().copied().zip(ys.into_iter().map(Ok)).collect(),
+                Err(message) => g.iter().map(|&i| (i, Err(message.clone()))).collect(),
+            }
         })
-        .collect::<Result<_, TrialError>>()?;
-    let mut y_enrol: Vec<Vec<f64>> = vec![Vec::new(); prepared.len()];
+        .collect();
+    let mut y_enrol: Vec<Result<Vec<f64>, String>> = vec![Err("no burn-in".into()); prepared.len()];
     for (i, y) in states.into_iter().flatten() {
         y_enrol[i] = y;
     }
-    prepared
+    let outcomes: Vec<Result<PatientResult, PatientFailure>> = prepared
         .par_iter()
         .zip(&y_enrol)
-        .map(|(p, y)| simulate_patient(design, params, p.0, p.1, &p.2, Some(y)))
-        .collect()
+        .map(|(p, y)| {
+            let failure = |stage: &str, message: String| PatientFailure {
+                patient_id: p.0,
+                arm: design.arms[p.1].clone(),
+                draw_id: params.id,
+                stage: stage.to_string(),
+                age_years: p.2.covariates.age_years,
+                d25_nmol_l: p.2.covariates.d25_nmol_l,
+                message,
+            };
+            let y = y.as_ref().map_err(|m| failure("burn-in", m.clone()))?;
+            simulate_patient(design, params, p.0, p.1, &p.2, Some(y))
+                .map_err(|e| failure("treatment", e.to_string()))
+        })
+        .collect();
+    let mut done = Vec::with_capacity(outcomes.len());
+    let mut failed = Vec::new();
+    for o in outcomes {
+        match o {
+            Ok(r) => done.push(r),
+            Err(f) => failed.push(f),
+        }
+    }
+    Ok((done, failed))
 }
 
 fn write_summary(summary: &TrialSummary, out_dir: &Path, shard: Shard) -> Result<(), TrialError> {
@@ -317,6 +353,7 @@ pub fn merge(dirs: &[PathBuf], out_dir: &Path) -> Result<TrialSummary, TrialErro
         shard_index: 0,
         first_patient: 0,
         end_patient: 0,
+        failures: Vec::new(),
         ..m.clone()
     };
     for (m, p) in &parts {
@@ -338,7 +375,15 @@ pub fn merge(dirs: &[PathBuf], out_dir: &Path) -> Result<TrialSummary, TrialErro
         )));
     }
     let files: Vec<PathBuf> = parts.iter().map(|(_, p)| p.clone()).collect();
-    let summary = summarize(&first, &files)?;
+    let merged = RunMeta {
+        shard_index: 0,
+        shard_count: 1,
+        first_patient: parts[0].0.first_patient,
+        end_patient: parts[parts.len() - 1].0.end_patient,
+        failures: parts.iter().flat_map(|(m, _)| m.failures.clone()).collect(),
+        ..first.clone()
+    };
+    let summary = summarize(&merged, &files)?;
     std::fs::create_dir_all(out_dir).map_err(|e| TrialError::Io {
         path: out_dir.display().to_string(),
         message: e.to_string(),

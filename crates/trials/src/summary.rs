@@ -37,10 +37,40 @@ pub struct RunMeta {
     /// Patient ids in this part: `[first, end)`.
     pub first_patient: u64,
     pub end_patient: u64,
+    /// The real trial this design mirrors (`data/evidence/trials.csv` `study_id`).
+    #[serde(default)]
+    pub evidence_study: Option<String>,
+    #[serde(default)]
+    pub evidence_arm: Option<String>,
+    /// Patients whose solve failed in this part (skipped and recorded).
+    #[serde(default)]
+    pub failures: Vec<PatientFailure>,
+}
+
+/// A patient whose solve failed: skipped, recorded with where and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct PatientFailure {
+    pub patient_id: u64,
+    pub arm: String,
+    pub draw_id: u32,
+    /// `burn-in` (ageing to enrolment, untreated) or `treatment`.
+    pub stage: String,
+    pub age_years: f64,
+    pub d25_nmol_l: f64,
+    /// The solver's message (time, state, likely cause).
+    pub message: String,
+}
+
+/// How many patients failed for one reason (the message up to its first detail).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct FailureReason {
+    pub stage: String,
+    pub reason: String,
+    pub count: u64,
 }
 
 /// One outcome at one visit in one arm.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct OutcomeSummary {
     pub outcome: String,
     pub visit_day: f64,
@@ -52,7 +82,7 @@ pub struct OutcomeSummary {
 }
 
 /// Fractures over the trial among completers.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FractureSummary {
     pub n_completers: u64,
     pub years: f64,
@@ -65,21 +95,34 @@ pub struct FractureSummary {
 }
 
 /// One arm under one parameter draw.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ArmSummary {
     pub draw_id: u32,
     pub arm: String,
+    /// Randomised and simulated (patients whose solve failed are not counted; see `n_failed`).
     pub n_randomised: u64,
+    /// Randomised to this arm, but their solve failed (skipped; in [`TrialSummary::failures`]).
+    pub n_failed: u64,
     pub outcomes: Vec<OutcomeSummary>,
     pub fractures: FractureSummary,
 }
 
 /// The whole trial.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TrialSummary {
     pub title: String,
+    /// Patients simulated (failed ones not counted).
     pub n_patients: u64,
+    /// The arm BMD changes and fracture risks are compared against.
+    pub control_arm: String,
+    /// The real trial this design mirrors and its vitamin K arm, for `trial compare`.
+    pub evidence_study: Option<String>,
+    pub evidence_arm: Option<String>,
     pub arms: Vec<ArmSummary>,
+    /// Patients whose solve failed, by stage and reason.
+    pub failure_reasons: Vec<FailureReason>,
+    /// Every failed patient (skipped, not in the means).
+    pub failures: Vec<PatientFailure>,
     pub notes: Vec<String>,
 }
 
@@ -177,10 +220,16 @@ pub fn summarize(meta: &RunMeta, parts: &[PathBuf]) -> Result<TrialSummary, Tria
                 outcomes.push(describe(name, day, m[k]));
             }
         }
+        let n_failed = meta
+            .failures
+            .iter()
+            .filter(|f| f.draw_id == draw && f.arm == meta.arms[a])
+            .count() as u64;
         arms.push(ArmSummary {
             draw_id: draw,
             arm: meta.arms[a].clone(),
             n_randomised: n_rand,
+            n_failed,
             outcomes,
             fractures: fractures.remove(&(draw, a)).unwrap_or(FractureSummary {
                 n_completers: 0,
@@ -195,16 +244,45 @@ pub fn summarize(meta: &RunMeta, parts: &[PathBuf]) -> Result<TrialSummary, Tria
         });
     }
     let n_patients = randomised.values().sum();
+    let mut reasons: BTreeMap<(String, String), u64> = BTreeMap::new();
+    for f in &meta.failures {
+        *reasons
+            .entry((f.stage.clone(), reason_of(&f.message)))
+            .or_default() += 1;
+    }
     Ok(TrialSummary {
         title: meta.title.clone(),
         n_patients,
+        control_arm: meta.arms[meta.control_arm].clone(),
+        evidence_study: meta.evidence_study.clone(),
+        evidence_arm: meta.evidence_arm.clone(),
         arms,
+        failure_reasons: reasons
+            .into_iter()
+            .map(|((stage, reason), count)| FailureReason {
+                stage,
+                reason,
+                count,
+            })
+            .collect(),
+        failures: meta.failures.clone(),
         notes: vec![
             "A model, not medical advice. People on blood thinners (vitamin K antagonists) must talk to their clinician before changing vitamin K intake.".into(),
             "Mean, SD and 95% CI are over completers at each visit (patients who dropped out before it are not counted); fractures over completers.".into(),
             "Between-patient variability is inside each draw; parameter uncertainty is the spread across draw_id.".into(),
         ],
     })
+}
+
+/// A failure's reason: its message without the times and numbers that differ per patient.
+fn reason_of(message: &str) -> String {
+    let cut = message
+        .find(" at t")
+        .or_else(|| message.find(" at day"))
+        .or_else(|| message.find(" (t ="))
+        .unwrap_or(message.len());
+    let head = message[..cut].trim_end_matches([':', ' ', ',', ';']);
+    head.chars().take(160).collect()
 }
 
 fn describe(name: &str, day: f64, m: Moments) -> OutcomeSummary {

@@ -10,4 +10,5 @@ pub mod foods;
 pub mod meta;
 pub mod scenario;
 pub mod simulate;
+pub mod trial;
 pub mod validate;
