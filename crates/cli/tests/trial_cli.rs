@@ -44,9 +44,15 @@ fn bad_trial_arguments_name_the_field_and_range() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(tmp.path().join("t.toml"), TRIAL).unwrap();
     let cases: [(&[&str], &str); 5] = [
-        (&["--n", "0"], "`--n`: 0 patients per arm is out of range (accepted: 1 …"),
+        (
+            &["--n", "0"],
+            "`--n`: 0 patients per arm is out of range (accepted: 1 …",
+        ),
         (&["--n", "100000000"], "(accepted: 1 … 10000000)"),
-        (&["--shard", "3/2"], "--shard: shard 3/2: accepted 0 <= i < N"),
+        (
+            &["--shard", "3/2"],
+            "--shard: shard 3/2: accepted 0 <= i < N",
+        ),
         (&["--shard", "1/5"], "accepted shard counts: 1 … 1"),
         (&["--threads", "100000"], "--threads 100000 is out of range"),
     ];
@@ -56,7 +62,10 @@ fn bad_trial_arguments_name_the_field_and_range() {
         let o = k2bone(tmp.path(), &args);
         assert_eq!(o.status.code(), Some(2), "{extra:?}: {}", stderr(&o));
         assert!(stderr(&o).contains(want), "{extra:?}: {}", stderr(&o));
-        assert!(!tmp.path().join("out").exists(), "{extra:?}: nothing written");
+        assert!(
+            !tmp.path().join("out").exists(),
+            "{extra:?}: nothing written"
+        );
     }
     // A broken covariates CSV line: file, line and field.
     std::fs::write(
@@ -79,7 +88,11 @@ fn bad_trial_arguments_name_the_field_and_range() {
     );
     let o = k2bone(tmp.path(), &["trial", "merge", "nowhere", "--out", "m"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("nowhere is not a folder"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("nowhere is not a folder"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -100,9 +113,10 @@ fn a_small_trial_runs_and_compares_with_its_real_trial() {
     ] {
         assert!(tmp.path().join("run").join(f).exists(), "{f} written");
     }
-    let summary: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(tmp.path().join("run/summary.json")).unwrap())
-            .unwrap();
+    let summary: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(tmp.path().join("run/summary.json")).unwrap(),
+    )
+    .unwrap();
     assert_eq!(summary["n_patients"], 6);
     assert_eq!(summary["failures"].as_array().map(Vec::len), Some(0));
     assert_eq!(summary["evidence_study"], "cheung_2008_ecko");

@@ -233,6 +233,16 @@ pub(crate) fn burn_in(
         .collect())
 }
 
+/// Outcomes at the visits, as changes from randomisation.
+///
+/// Seam for the calibrated bone response (issue 10, `physiology::bone_response`, not on main
+/// when this was written): BMD here comes from the core's `BMDls`/`BMDfn` states. To switch,
+/// sample the treatment run daily (grid every 24 h from enrolment), take
+/// `k2bone_sim::bone_days(&trajectory, &doses)` and
+/// `draw_params.bmd_pct_change(site, &BoneSubject { female, years_since_menopause }, &days)`
+/// with the patient's posterior draw (`k2bone_physiology::bone_posterior`, one row per
+/// `ParameterDraw`), and read the two BMD columns at the visit days; the rest of this function,
+/// the Parquet columns and the summaries stay as they are.
 fn outcomes(
     tr: &Trajectory,
     visits_days: &[f64],

@@ -247,7 +247,8 @@ fn run_chunk(
         groups.entry(p.5.as_str()).or_default().push(i);
     }
     let groups: Vec<Vec<usize>> = groups.into_values().collect();
-    let states: Vec<Vec<(usize, Result<Vec<f64>, String>)>> = groups
+    type Enrolled = Result<Vec<f64>, String>;
+    let states: Vec<Vec<(usize, Enrolled)>> = groups
         .par_iter()
         .map(|g| {
             let p0 = &prepared[g[0]];
