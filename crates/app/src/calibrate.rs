@@ -5,7 +5,11 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use k2bone_calibration::{evaluate, fit_group, Evaluation, MIN_IMPROVEMENT};
+use k2bone_calibration::bone::{
+    evaluate_target, quantile, run_designs, shipped_design_dir, BoneFit, Posterior, TargetResult,
+};
+use k2bone_calibration::{evaluate, fit_group, Evaluation, TargetFile, MIN_IMPROVEMENT};
+use k2bone_physiology::bone_response::{BoneParamFile, BONE_PARAM_NAMES};
 use k2bone_physiology::{CalciumBoneModel, KParamFile};
 
 use crate::error::{create_dir, read_input, write_output};
@@ -23,6 +27,10 @@ pub struct CalibrateRequest {
     pub out: PathBuf,
     /// Only evaluate the targets with the starting parameters; fit nothing.
     pub check_only: bool,
+    /// Iterations of the bone response's sampler instead of the file's `[bone_fit]` value (a
+    /// quick look; the shipped posterior used the file's value).
+    #[serde(default)]
+    pub bone_iterations: Option<usize>,
 }
 
 /// The outcome of a calibration.
@@ -30,8 +38,38 @@ pub struct CalibrateRequest {
 pub struct Calibration {
     pub groups: Vec<GroupFit>,
     pub targets: Vec<TargetCheck>,
+    /// The bone response, when the target files have `[[bone_target]]`s and `[bone_fit]`.
+    pub bone: Option<BoneCalibration>,
     /// The parameter file and the report written.
     pub written: Vec<PathBuf>,
+}
+
+/// The bone response's Bayesian calibration: an ensemble MCMC on the calibration targets (each
+/// trial's effect with its SE, plus a model-discrepancy term), started at the posterior mode.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct BoneCalibration {
+    /// Targets fitted, and those listed in `[bone_fit] exclude` (evaluated, not fitted).
+    pub fitted: Vec<String>,
+    pub excluded: Vec<String>,
+    /// Mean acceptance rate of the sampler (none with `check_only`: the shipped posterior).
+    pub acceptance: Option<f64>,
+    pub iterations: usize,
+    pub draws: usize,
+    /// Posterior median and 95 % interval of each sampled parameter.
+    pub parameters: Vec<BoneParameter>,
+    /// Every calibration target with the posterior (fitted and excluded).
+    pub targets: Vec<TargetResult>,
+    pub inside: usize,
+    pub seconds: f64,
+}
+
+/// One sampled parameter of the bone response.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct BoneParameter {
+    pub name: String,
+    pub median: f64,
+    pub lower: f64,
+    pub upper: f64,
 }
 
 /// One fitted group.
@@ -111,8 +149,176 @@ impl Calibration {
         }
         report.push_str("## Targets\n\n");
         report.push_str(&self.targets_table());
+        if let Some(b) = &self.bone {
+            report.push('\n');
+            report.push_str(&b.report());
+        }
         report
     }
+}
+
+impl BoneCalibration {
+    /// The Markdown section of the calibration report.
+    pub fn report(&self) -> String {
+        let mut s = format!(
+            "## Bone response\n\n{} targets fitted, {} excluded; {} iterations, {} draws kept{}; {:.0} s.\n\n\
+             | parameter | median | 95% interval |\n|---|---|---|\n",
+            self.fitted.len(),
+            self.excluded.len(),
+            self.iterations,
+            self.draws,
+            self.acceptance
+                .map_or(" (shipped posterior, nothing fitted)".to_string(), |a| format!(", acceptance {a:.2}")),
+            self.seconds
+        );
+        for p in &self.parameters {
+            s.push_str(&format!(
+                "| `{}` | {:.4} | [{:.4}, {:.4}] |\n",
+                p.name, p.median, p.lower, p.upper
+            ));
+        }
+        s.push_str(&format!(
+            "\n{} of {} calibration targets inside their acceptance interval.\n\n\
+             | target | reported | acceptance | simulated | 95% interval | |\n|---|---|---|---|---|---|\n",
+            self.inside,
+            self.targets.len()
+        ));
+        for t in &self.targets {
+            let note = if self.excluded.contains(&t.name) {
+                " (excluded)"
+            } else {
+                ""
+            };
+            s.push_str(&format!(
+                "| {}{note} | {} | [{:.2}, {}] | {:.2} | [{:.2}, {:.2}] | {} |\n",
+                t.name,
+                t.reported_text,
+                t.accept_lower,
+                t.accept_upper
+                    .map_or("∞".to_string(), |u| format!("{u:.2}")),
+                t.simulated,
+                t.sim_lower,
+                t.sim_upper,
+                if t.inside {
+                    "inside".to_string()
+                } else {
+                    format!("miss {:+.2}", t.miss)
+                }
+            ));
+        }
+        s
+    }
+}
+
+/// Fits the bone response to the files' `[[bone_target]]`s (or, with `check_only`, evaluates
+/// them with the shipped posterior). Returns the result and, when fitted, the posterior.
+fn calibrate_bone(
+    all: &TargetFile,
+    req: &CalibrateRequest,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> AppResult<Option<(BoneCalibration, Option<Posterior>)>> {
+    if all.bone_targets.is_empty() {
+        return Ok(None);
+    }
+    let Some(mut settings) = all.bone_fit.clone() else {
+        return Err(crate::AppError::bad_input(
+            "the target files have [[bone_target]] tables but no [bone_fit] table (walkers, iterations, burn_in, thin, seed, discrepancy_sd_prior)",
+        ));
+    };
+    if let Some(n) = req.bone_iterations {
+        if !(2..=1_000_000).contains(&n) {
+            return Err(crate::AppError::bad_input(format!(
+                "bone iterations {n}: accepted 2..=1000000"
+            )));
+        }
+        settings.iterations = n;
+        settings.burn_in = settings.burn_in.min(n / 2);
+    }
+    let started = std::time::Instant::now();
+    let names: Vec<&str> = all.bone_targets.iter().map(|t| t.design.as_str()).collect();
+    let n_designs = {
+        let mut u = names.clone();
+        u.sort_unstable();
+        u.dedup();
+        u.len()
+    };
+    cancel.check()?;
+    let designs = run_designs(&shipped_design_dir(), &names, &|done| {
+        progress.update(
+            "bone calibration designs",
+            done as f64 / n_designs.max(1) as f64,
+        )
+    })?;
+    cancel.check()?;
+    let fitted: Vec<String> = all
+        .bone_targets
+        .iter()
+        .filter(|t| !settings.exclude.contains(&t.name))
+        .map(|t| t.name.clone())
+        .collect();
+    let (posterior, acceptance, fresh) = if req.check_only {
+        (crate::study::shipped_posterior().clone(), None, false)
+    } else {
+        let fit = BoneFit {
+            targets: all
+                .bone_targets
+                .iter()
+                .filter(|t| !settings.exclude.contains(&t.name))
+                .collect(),
+            priors: &all.bone_prior,
+            settings: &settings,
+            designs: &designs,
+            fixed: BoneParamFile::shipped().params,
+        };
+        let res =
+            fit.sample(&|it, n| progress.update("bone response MCMC", it as f64 / n.max(1) as f64));
+        // At most 400 evenly spaced draws (what the shipped posterior keeps).
+        let step = (res.posterior.draws.len() / 400).max(1);
+        let kept = Posterior {
+            draws: res.posterior.draws.iter().step_by(step).copied().collect(),
+            tau: res.posterior.tau.iter().step_by(step).copied().collect(),
+        };
+        (kept, Some(res.acceptance), true)
+    };
+    let targets = all
+        .bone_targets
+        .iter()
+        .map(|t| evaluate_target(t, &posterior, &designs[&t.design]))
+        .collect::<Result<Vec<_>, _>>()?;
+    let sampled: Vec<&str> = BONE_PARAM_NAMES
+        .iter()
+        .copied()
+        .filter(|n| all.bone_prior.contains_key(*n))
+        .collect();
+    let parameters = sampled
+        .iter()
+        .map(|n| {
+            let i = BONE_PARAM_NAMES
+                .iter()
+                .position(|m| m == n)
+                .expect("a known name");
+            let x: Vec<f64> = posterior.draws.iter().map(|d| d.to_vec()[i]).collect();
+            BoneParameter {
+                name: n.to_string(),
+                median: quantile(&x, 0.5),
+                lower: quantile(&x, 0.025),
+                upper: quantile(&x, 0.975),
+            }
+        })
+        .collect();
+    let result = BoneCalibration {
+        excluded: settings.exclude.clone(),
+        acceptance,
+        iterations: settings.iterations,
+        draws: posterior.draws.len(),
+        parameters,
+        inside: targets.iter().filter(|t| t.inside).count(),
+        targets,
+        fitted,
+        seconds: started.elapsed().as_secs_f64(),
+    };
+    Ok(Some((result, fresh.then_some(posterior))))
 }
 
 /// Fits every group in turn (each starting from the previous group's result), evaluates every
@@ -126,7 +332,7 @@ pub fn calibrate(
         Some(p) => KParamFile::from_toml_str(&read_input(p)?, &p.display().to_string())?,
         None => KParamFile::shipped(),
     };
-    let all = target_files(&req.targets, None)?;
+    let all = target_files(&req.targets, &[])?;
     let core = CalciumBoneModel::default();
     let mut k = file.params.clone();
     let mut groups = Vec::new();
@@ -160,16 +366,43 @@ pub fn calibrate(
         .iter()
         .map(|t| evaluate(&core, &k, t).map(TargetCheck::from))
         .collect::<Result<_, _>>()?;
+    let bone = calibrate_bone(&all, req, progress, cancel)?;
     let mut result = Calibration {
         groups,
         targets,
+        bone: bone.as_ref().map(|(b, _)| b.clone()),
         written: Vec::new(),
     };
     create_dir(&req.out)?;
     let params_path = req.out.join("vitamin-k-params.toml");
     write_output(&params_path, file.to_toml_string(&k))?;
+    result.written.push(params_path);
+    if let Some((b, Some(posterior))) = &bone {
+        let shipped = BoneParamFile::shipped();
+        let sampled: Vec<&str> = b.parameters.iter().map(|p| p.name.as_str()).collect();
+        let source = format!(
+            "posterior median of the MCMC on the calibration targets ({} iterations; draws: bone-posterior.csv)",
+            b.iterations
+        );
+        let path = req.out.join("bone-response-params.toml");
+        write_output(
+            &path,
+            shipped.to_toml_string(&posterior.median(), &sampled, &source),
+        )?;
+        result.written.push(path);
+        let path = req.out.join("bone-posterior.csv");
+        write_output(
+            &path,
+            posterior.to_csv(&format!(
+                "bone response posterior: {} draws of the ensemble MCMC ({} iterations) written by `k2bone calibrate`",
+                posterior.draws.len(),
+                b.iterations
+            )),
+        )?;
+        result.written.push(path);
+    }
     let report_path = req.out.join("calibration-report.md");
     write_output(&report_path, result.report())?;
-    result.written = vec![params_path, report_path];
+    result.written.push(report_path);
     Ok(result)
 }

@@ -10,11 +10,14 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use k2bone_calibration::related;
+use k2bone_physiology::bone_posterior::BonePosterior;
+use k2bone_physiology::bone_response::BoneSubject;
 use k2bone_report::disclaimer::DISCLAIMER;
 use k2bone_report::page::{write_report, EvidenceRow, KeyRow, ReportPage};
 use k2bone_report::topics::write_study_plots;
 use k2bone_results::{
-    summarize, unit_of, ArmSummary, SolverSettings, StudyDescription, StudySummary,
+    bone_study, summarize, unit_of, ArmBone, ArmSummary, SolverSettings, StudyDescription,
+    StudySummary,
 };
 use k2bone_scenario::{Plan, Scenario};
 use k2bone_sim::{run_arms_observed, ArmRun};
@@ -110,7 +113,11 @@ pub fn load(source: &ScenarioSource) -> AppResult<StudyPlan> {
 /// A finished run: the trajectories and the end-of-study summary of every arm.
 #[derive(Debug, Clone)]
 pub struct StudyRun {
+    /// Each arm sampled on the scenario's output grid, with the bone response's BMD columns
+    /// (`bmd_lumbar_pct`, `_lower`, `_upper`, and the same for `bmd_femoral_neck_pct`).
     pub runs: Vec<ArmRun>,
+    /// The bone response of each arm on the output grid.
+    pub bone: Vec<ArmBone>,
     pub summaries: Vec<ArmSummary>,
     pub seconds: f64,
 }
@@ -135,17 +142,86 @@ pub fn run(plan: &StudyPlan, progress: &dyn Progress, cancel: &Cancel) -> AppRes
             std::ops::ControlFlow::Continue(())
         }
     };
-    let runs = run_arms_observed(&p.sim, &p.model, p.burn_in_h, &p.arms, &p.grid_h, &observer)
+    // The bone response reads daily inputs: run on the output grid and every whole day.
+    let (grid, out_idx, day_idx) = merged_grid(&p.grid_h);
+    let sampled = run_arms_observed(&p.sim, &p.model, p.burn_in_h, &p.arms, &grid, &observer)
         .context(format!("simulating `{}`", plan.name))?;
-    let summaries = summarize(&p.facts, &runs)?;
+    let mut days = Vec::with_capacity(sampled.len());
+    for (run, spec) in sampled.iter().zip(&p.arms) {
+        let daily = run.trajectory.select(&day_idx);
+        let d = k2bone_sim::bone_inputs::bone_days(&daily, &spec.doses)
+            .map_err(|e| AppError::failed(format!("arm `{}`: {e}", run.name)))?;
+        days.push((run.name.clone(), d));
+    }
+    let ysm = plan.scenario.person.model_years_since_menopause();
+    let subject = BoneSubject {
+        female: ysm.is_some(),
+        years_since_menopause: ysm.unwrap_or(0.0),
+    };
+    let sample_days: Vec<usize> = out_idx
+        .iter()
+        .map(|&i| ((grid[i] / 24.0).floor() as usize).min(day_idx.len().saturating_sub(1)))
+        .collect();
+    let bone = bone_study(&p.facts, &subject, &days, shipped_posterior(), &sample_days)?;
+    let mut runs: Vec<ArmRun> = sampled
+        .iter()
+        .map(|r| ArmRun {
+            name: r.name.clone(),
+            trajectory: r.trajectory.select(&out_idx),
+        })
+        .collect();
+    for (run, b) in runs.iter_mut().zip(&bone) {
+        for (name, band) in [
+            ("bmd_lumbar_pct", &b.lumbar),
+            ("bmd_femoral_neck_pct", &b.femoral_neck),
+        ] {
+            for (suffix, values) in [
+                ("", &band.mean),
+                ("_lower", &band.lower),
+                ("_upper", &band.upper),
+            ] {
+                run.trajectory.columns.push(k2bone_sim::Column {
+                    name: format!("{name}{suffix}"),
+                    unit: "%".into(),
+                    values: values.clone(),
+                });
+            }
+        }
+    }
+    let summaries = summarize(&p.facts, &runs, &bone)?;
     Ok(StudyRun {
         runs,
+        bone,
         summaries,
         seconds: started.elapsed().as_secs_f64(),
     })
 }
 
 /// The `summary.json` document of a run.
+/// The shipped posterior of the bone response, read once.
+pub fn shipped_posterior() -> &'static BonePosterior {
+    static POSTERIOR: std::sync::OnceLock<BonePosterior> = std::sync::OnceLock::new();
+    POSTERIOR.get_or_init(BonePosterior::shipped)
+}
+
+/// The simulation grid: the output grid and every whole day up to its end, merged; with the
+/// indices of the output times and of the days in it.
+fn merged_grid(output_h: &[f64]) -> (Vec<f64>, Vec<usize>, Vec<usize>) {
+    let end = output_h.last().copied().unwrap_or(0.0);
+    let n_days = (end / 24.0 + 1e-9).floor() as usize;
+    let mut grid: Vec<f64> = output_h
+        .iter()
+        .copied()
+        .chain((0..=n_days).map(|d| d as f64 * 24.0))
+        .collect();
+    grid.sort_by(f64::total_cmp);
+    grid.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
+    let find = |t: f64| grid.partition_point(|&g| g < t - 1e-9);
+    let out_idx = output_h.iter().map(|&t| find(t)).collect();
+    let day_idx = (0..=n_days).map(|d| find(d as f64 * 24.0)).collect();
+    (grid, out_idx, day_idx)
+}
+
 pub fn summary(plan: &StudyPlan, result: &StudyRun) -> StudySummary {
     let p = &plan.plan;
     StudySummary::new(
@@ -199,8 +275,14 @@ pub fn write_outputs(
         .map_err(|e| AppError::failed(format!("cannot write {}: {e}", parquet.display())))?;
     written.push(parquet);
     if plots {
-        let figures = write_study_plots(&result.runs, &plan.plan.facts, out, plan.title())
-            .context(format!("cannot draw the plots in {}", out.display()))?;
+        let figures = write_study_plots(
+            &result.runs,
+            &result.bone,
+            &result.summaries,
+            out,
+            plan.title(),
+        )
+        .context(format!("cannot draw the plots in {}", out.display()))?;
         for f in &figures {
             written.push(f.svg.clone());
             written.push(f.png.clone());

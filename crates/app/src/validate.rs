@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use k2bone_calibration::bone::{evaluate_target, run_designs, shipped_design_dir, TargetResult};
 use k2bone_calibration::{evaluate, TargetFile};
 use k2bone_physiology::{CalciumBoneModel, KParamFile};
 use k2bone_report::disclaimer::DISCLAIMER;
@@ -12,21 +13,45 @@ use k2bone_report::disclaimer::DISCLAIMER;
 use crate::error::read_input;
 use crate::{AppResult, Cancel, Progress};
 
-/// The shipped validation set.
+/// The shipped validation set: markers and serum levels.
 pub const SHIPPED: &str = include_str!("../../../data/validation/trials.toml");
+/// The shipped validation set of the bone response (issue 10; never fitted).
+pub const SHIPPED_BONE: &str = include_str!("../../../data/validation/bone.toml");
 
 /// Which validation targets.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ValidateRequest {
-    /// Validation files (empty: the shipped data/validation/trials.toml).
+    /// Validation files with `[[target]]` and `[[bone_target]]` tables (empty: the shipped
+    /// data/validation/trials.toml and data/validation/bone.toml). Bone targets name a design in
+    /// data/bone/designs/.
     pub targets: Vec<PathBuf>,
 }
 
 /// The validation (`k2bone validate --format json`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Validation {
+    /// Marker and serum-level targets (fixed parameters).
     pub validation: Vec<ValidationRow>,
+    /// BMD targets, simulated over the bone response's posterior.
+    pub bone: BoneValidation,
     pub disclaimer: String,
+}
+
+/// The bone response against held-out trials: each target's posterior mean and 95 % interval
+/// beside the reported effect and its acceptance interval (the reported 95 % CI; for a null or a
+/// direction, what a trial of that size could have seen).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct BoneValidation {
+    pub targets: Vec<TargetResult>,
+    /// Targets whose posterior mean is inside the acceptance interval.
+    pub inside: usize,
+    pub total: usize,
+    /// The out-of-sample targets (sharing no evidence with a calibration target) and how many of
+    /// them are inside: the validation's score.
+    pub independent: usize,
+    pub independent_inside: usize,
+    /// Posterior draws each target was simulated with.
+    pub draws: usize,
 }
 
 /// One trial result beside the model's value for its design.
@@ -44,14 +69,13 @@ pub struct ValidationRow {
     pub source: String,
 }
 
-/// Reads target files: the shipped ones when `paths` is empty.
-pub(crate) fn target_files(
-    paths: &[PathBuf],
-    shipped: Option<(&str, &str)>,
-) -> AppResult<TargetFile> {
+/// Reads target files: the shipped ones (`(text, origin)`) when `paths` is empty.
+pub(crate) fn target_files(paths: &[PathBuf], shipped: &[(&str, &str)]) -> AppResult<TargetFile> {
     let mut files = Vec::new();
-    if let (true, Some((text, origin))) = (paths.is_empty(), shipped) {
-        files.push(TargetFile::from_toml_str(text, origin)?);
+    if paths.is_empty() {
+        for (text, origin) in shipped {
+            files.push(TargetFile::from_toml_str(text, origin)?);
+        }
     }
     for p in paths {
         files.push(TargetFile::from_toml_str(
@@ -68,7 +92,13 @@ pub fn validate(
     progress: &dyn Progress,
     cancel: &Cancel,
 ) -> AppResult<Validation> {
-    let all = target_files(&req.targets, Some((SHIPPED, "data/validation/trials.toml")))?;
+    let all = target_files(
+        &req.targets,
+        &[
+            (SHIPPED, "data/validation/trials.toml"),
+            (SHIPPED_BONE, "data/validation/bone.toml"),
+        ],
+    )?;
     let core = CalciumBoneModel::default();
     let k = KParamFile::shipped().params;
     let mut rows = Vec::new();
@@ -89,8 +119,48 @@ pub fn validate(
             source: e.source,
         });
     }
+    let bone = validate_bone(&all, progress, cancel)?;
     Ok(Validation {
         validation: rows,
+        bone,
         disclaimer: DISCLAIMER.to_string(),
+    })
+}
+
+/// Simulates the designs of the bone targets once, then every target over the posterior.
+fn validate_bone(
+    all: &TargetFile,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> AppResult<BoneValidation> {
+    let posterior = crate::study::shipped_posterior();
+    let names: Vec<&str> = all.bone_targets.iter().map(|t| t.design.as_str()).collect();
+    let n_designs = {
+        let mut u = names.clone();
+        u.sort_unstable();
+        u.dedup();
+        u.len()
+    };
+    cancel.check()?;
+    let designs = run_designs(&shipped_design_dir(), &names, &|done| {
+        progress.update(
+            "bone validation designs",
+            done as f64 / n_designs.max(1) as f64,
+        )
+    })?;
+    cancel.check()?;
+    let targets = all
+        .bone_targets
+        .iter()
+        .map(|t| evaluate_target(t, posterior, &designs[&t.design]))
+        .collect::<Result<Vec<_>, _>>()?;
+    let independent = || targets.iter().filter(|t| t.shares_evidence_with.is_empty());
+    Ok(BoneValidation {
+        inside: targets.iter().filter(|t| t.inside).count(),
+        total: targets.len(),
+        independent: independent().count(),
+        independent_inside: independent().filter(|t| t.inside).count(),
+        draws: posterior.draws.len(),
+        targets,
     })
 }

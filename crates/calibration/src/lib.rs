@@ -10,6 +10,7 @@
 //! | simulate one target | [`evaluate`] |
 //! | fit a group | [`fit_group`] |
 
+pub mod bone;
 mod evaluate;
 mod fit;
 pub mod related;

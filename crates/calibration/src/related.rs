@@ -8,7 +8,7 @@ use crate::targets::{Target, TargetFile};
 use crate::CalibrationError;
 
 /// The shipped calibration set (fitted) and validation set (not fitted).
-const SHIPPED: [(Role, &str, &str); 4] = [
+const SHIPPED: [(Role, &str, &str); 3] = [
     (
         Role::Calibration,
         "data/calibration/pk.toml",
@@ -18,11 +18,6 @@ const SHIPPED: [(Role, &str, &str); 4] = [
         Role::Calibration,
         "data/calibration/pd.toml",
         include_str!("../../../data/calibration/pd.toml"),
-    ),
-    (
-        Role::Calibration,
-        "data/calibration/bmd.toml",
-        include_str!("../../../data/calibration/bmd.toml"),
     ),
     (
         Role::Validation,
@@ -181,17 +176,24 @@ mod tests {
     }
 
     #[test]
-    fn mk4_45mg_finds_the_validation_trials() {
+    fn regimens_find_their_calibration_and_validation_trials() {
         let all = shipped_targets().unwrap();
         let mk4 = Agent::parse("mk4").unwrap();
         let daily = mk4.to_canonical(45.0, "mg").unwrap();
         let found = related(&all, &[(mk4, daily)], 2.0).unwrap();
         assert!(found
             .iter()
-            .any(|r| r.role == Role::Validation && r.target.name == "mott-2019-ls-bmd-1y"));
-        assert!(found
-            .iter()
             .any(|r| r.role == Role::Calibration && r.target.name == "pd-ucoc-mk4-45mg-1y"));
+        let k1 = Agent::parse("k1").unwrap();
+        let daily = k1.to_canonical(5.0, "mg").unwrap();
+        let found = related(&all, &[(k1, daily)], 2.0).unwrap();
+        assert!(
+            found
+                .iter()
+                .any(|r| r.role == Role::Validation
+                    && r.target.name == "cheung-2008-k1-5mg-serum-10x")
+        );
+        assert!(found.iter().all(|r| r.target.name != "pd-ucoc-mk4-45mg-1y"));
     }
 }
 

@@ -1,6 +1,11 @@
 //! Target files: what was measured, in whom, on which regimen, with which tolerance.
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
+
+use crate::bone::targets::check_bone_section;
+use crate::bone::{BoneFitSettings, BoneTarget, Prior};
 
 use crate::CalibrationError;
 
@@ -103,6 +108,13 @@ pub struct TargetFile {
     pub targets: Vec<Target>,
     #[serde(default, rename = "fit")]
     pub groups: Vec<FitGroup>,
+    /// Bone results with their designs (issue 10; `crate::bone`).
+    #[serde(default, rename = "bone_target")]
+    pub bone_targets: Vec<BoneTarget>,
+    #[serde(default)]
+    pub bone_fit: Option<BoneFitSettings>,
+    #[serde(default)]
+    pub bone_prior: BTreeMap<String, Prior>,
 }
 
 impl TargetFile {
@@ -147,6 +159,10 @@ impl TargetFile {
                 }
             }
         }
+        check_bone_section(&f.bone_targets, &f.bone_prior, origin)?;
+        if let Some(b) = &f.bone_fit {
+            b.check(origin)?;
+        }
         Ok(f)
     }
 
@@ -155,8 +171,39 @@ impl TargetFile {
         let mut all = TargetFile {
             targets: Vec::new(),
             groups: Vec::new(),
+            bone_targets: Vec::new(),
+            bone_fit: None,
+            bone_prior: BTreeMap::new(),
         };
         for f in files {
+            for t in f.bone_targets {
+                if all.bone_targets.iter().any(|u| u.name == t.name)
+                    || all.targets.iter().any(|u| u.name == t.name)
+                {
+                    return Err(CalibrationError::Target {
+                        target: t.name,
+                        message: "defined twice".into(),
+                    });
+                }
+                all.bone_targets.push(t);
+            }
+            if let Some(b) = f.bone_fit {
+                if all.bone_fit.is_some() {
+                    return Err(CalibrationError::Target {
+                        target: "[bone_fit]".into(),
+                        message: "given in more than one file".into(),
+                    });
+                }
+                all.bone_fit = Some(b);
+            }
+            for (k, v) in f.bone_prior {
+                if all.bone_prior.insert(k.clone(), v).is_some() {
+                    return Err(CalibrationError::Target {
+                        target: format!("[bone_prior] {k}"),
+                        message: "given in more than one file".into(),
+                    });
+                }
+            }
             for t in f.targets {
                 if all.targets.iter().any(|u| u.name == t.name) {
                     return Err(CalibrationError::Target {

@@ -5,8 +5,11 @@
 //! The goldens were written by this code (`UPDATE_GOLDEN=1 cargo test -p k2bone --release
 //! --test golden_summaries`) and reviewed against independent checks before being committed:
 //! the built-in studies' dose events are checked by hand in crates/scenario/tests/examples.rs, the
-//! calibration targets pin the biology (crates/calibration tests). They guard against
-//! unintended change; an intended change updates them in the same commit.
+//! calibration targets pin the biology (crates/calibration tests). The BMD and fracture keys
+//! (`end.bmd_*`, `end.*fracture*`, `interval.*`) come from the calibrated bone response: no
+//! per-scenario oracle exists for them; their oracle is the held-out trial gate
+//! (crates/app/tests/bone_validation.rs). They guard against unintended change; an intended
+//! change updates them in the same commit.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

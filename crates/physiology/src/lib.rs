@@ -24,6 +24,8 @@
 
 mod bmd;
 mod bone_health;
+pub mod bone_posterior;
+pub mod bone_response;
 mod calcification;
 mod calcium;
 pub mod carboxylation;

@@ -16,6 +16,9 @@ use crate::forest::{render, Drawable, PlotError};
 pub struct Series {
     pub label: String,
     pub values: Vec<f64>,
+    /// A 95 % interval drawn as a shaded band around the curve (lower, upper), where the model has
+    /// one (the bone response's posterior).
+    pub band: Option<(Vec<f64>, Vec<f64>)>,
 }
 
 /// One panel: a title with its unit, and one or more curves sharing the y axis.
@@ -168,7 +171,10 @@ pub(crate) fn draw_panel<DB: DrawingBackend>(
     let (mut lo, mut hi) = panel
         .series
         .iter()
-        .flat_map(|s| s.values.iter())
+        .flat_map(|s| {
+            let band = s.band.iter().flat_map(|(l, u)| l.iter().chain(u.iter()));
+            s.values.iter().chain(band)
+        })
         .fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(*v), b.max(*v)));
     if hi - lo < 1e-9 * hi.abs().max(1e-12) {
         let pad = 0.01 * hi.abs().max(1e-6);
@@ -195,6 +201,23 @@ pub(crate) fn draw_panel<DB: DrawingBackend>(
         .draw()
         .map_err(|e| e.to_string())?;
     let n = panel.series.len() as u32;
+    for (i, s) in panel.series.iter().enumerate() {
+        if let Some((lower, upper)) = &s.band {
+            let color = COLORS[i % COLORS.len()];
+            let outline: Vec<(f64, f64)> = xs
+                .iter()
+                .copied()
+                .zip(upper.iter().copied())
+                .chain(xs.iter().copied().zip(lower.iter().copied()).rev())
+                .collect();
+            chart
+                .draw_series(std::iter::once(Polygon::new(
+                    outline,
+                    color.mix(0.15).filled(),
+                )))
+                .map_err(|e| e.to_string())?;
+        }
+    }
     for (i, s) in panel.series.iter().enumerate() {
         let color = COLORS[i % COLORS.len()];
         let width = 2 + (n - 1 - i as u32).min(3);
@@ -279,6 +302,7 @@ mod tests {
                     series: vec![Series {
                         label: "a".into(),
                         values: t.iter().map(|x| x.sin()).collect(),
+                        band: None,
                     }],
                 },
                 Panel {
@@ -287,10 +311,12 @@ mod tests {
                         Series {
                             label: "b".into(),
                             values: vec![2.35; 50],
+                            band: None,
                         },
                         Series {
                             label: "c".into(),
                             values: vec![2.0; 50],
+                            band: None,
                         },
                     ],
                 },
@@ -325,6 +351,7 @@ mod tests {
             series: vec![Series {
                 label: "a".into(),
                 values,
+                band: None,
             }],
         };
         // A rising line fills the lower left and upper right: the legend goes lower right.

@@ -257,6 +257,7 @@ mod tests {
                             .iter()
                             .map(|x| 1.7 + x / 1000.0 - 0.1 * i as f64)
                             .collect(),
+                        band: None,
                     })
                     .collect(),
             }],

@@ -19,6 +19,7 @@ pub fn core_timecourse(label: &str, traj: &Trajectory) -> Result<CurvesFigure, P
     let series = |label: &str, values: Vec<f64>| Series {
         label: label.into(),
         values,
+        band: None,
     };
     let one = |title: &str, n: &str| {
         Ok::<_, PlotError>(Panel {

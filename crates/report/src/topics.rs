@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use k2bone_physiology::fracture::FractureRisk;
 use k2bone_results::{
-    fracture_risk_over_time, pct_change, rebased_pct_change, summarize, StudyFacts,
+    fracture_risk_over_time, pct_change, rebased_pct_change, ArmBone, ArmSummary, Band,
 };
 use k2bone_sim::ArmRun;
 
@@ -88,6 +88,7 @@ fn panel(runs: &[ArmRun], title: &str, name: &str, show: Show) -> Result<Panel, 
                 Ok(Series {
                     label: r.name.clone(),
                     values: series(r, name, show)?,
+                    band: None,
                 })
             })
             .collect::<Result<_, PlotError>>()?,
@@ -108,18 +109,63 @@ fn computed(
                 Ok(Series {
                     label: r.name.clone(),
                     values: f(r)?,
+                    band: None,
                 })
             })
             .collect::<Result<_, PlotError>>()?,
     })
 }
 
-/// The topic figures of a study (not yet written).
+/// A panel of each arm's BMD band (posterior mean with its 95 % interval).
+fn band_panel(
+    runs: &[ArmRun],
+    title: &str,
+    pick: fn(&ArmBone) -> &Band,
+    bone: &[ArmBone],
+) -> Panel {
+    Panel {
+        title: title.into(),
+        series: runs
+            .iter()
+            .zip(bone)
+            .map(|(r, b)| {
+                let band = pick(b);
+                Series {
+                    label: r.name.clone(),
+                    values: band.mean.clone(),
+                    band: Some((band.lower.clone(), band.upper.clone())),
+                }
+            })
+            .collect(),
+    }
+}
+
+/// The topic figures of a study (not yet written). `bone` and `summaries` are the study's bone
+/// response (sampled on the runs' output grid) and end-of-study values, from `k2bone-results`.
 pub fn study_figures(
     runs: &[ArmRun],
-    facts: &StudyFacts,
+    bone: &[ArmBone],
+    summaries: &[ArmSummary],
     title: &str,
 ) -> Result<Vec<(&'static str, Figure)>, PlotError> {
+    if bone.len() != runs.len() || summaries.len() != runs.len() {
+        return Err(PlotError::Data(format!(
+            "{} arms, but {} bone responses and {} summaries",
+            runs.len(),
+            bone.len(),
+            summaries.len()
+        )));
+    }
+    if let Some(b) = bone
+        .iter()
+        .find(|b| b.lumbar.mean.len() != runs[0].trajectory.times_h.len())
+    {
+        return Err(PlotError::Data(format!(
+            "the bone response has {} points, the runs {}",
+            b.lumbar.mean.len(),
+            runs[0].trajectory.times_h.len()
+        )));
+    }
     let first = runs
         .first()
         .ok_or_else(|| PlotError::Data("no arms to plot".into()))?;
@@ -162,23 +208,35 @@ pub fn study_figures(
         })
     };
     // Fracture risk "if the study ended that day", computed by k2bone-results.
-    let risks = fracture_risk_over_time(facts, runs).map_err(|e| PlotError::Data(e.to_string()))?;
-    let risk_panel = |title: &str, pick: fn(&FractureRisk) -> f64| Panel {
+    let risks = fracture_risk_over_time(bone);
+    let risk_panel = |title: &str, pick: fn(&FractureRisk) -> f64, hip_band: bool| Panel {
         title: title.into(),
         series: runs
             .iter()
             .zip(&risks)
-            .map(|(r, rs)| Series {
+            .zip(bone)
+            .map(|((r, rs), b)| Series {
                 label: r.name.clone(),
                 values: rs.iter().map(pick).collect(),
+                band: hip_band.then(|| {
+                    (
+                        b.hip_10y_interval_over_time
+                            .iter()
+                            .map(|i| i.lower)
+                            .collect(),
+                        b.hip_10y_interval_over_time
+                            .iter()
+                            .map(|i| i.upper)
+                            .collect(),
+                    )
+                }),
             })
             .collect(),
     };
     // The bars are the end-of-study risks exactly as summary.json reports them.
-    let end = summarize(facts, runs).map_err(|e| PlotError::Data(e.to_string()))?;
     let group = |label: &str, pick: fn(&FractureRisk) -> f64| BarGroup {
         label: label.into(),
-        values: end.iter().map(|a| pick(&a.fracture)).collect(),
+        values: summaries.iter().map(|a| pick(&a.fracture)).collect(),
     };
     let risk = RiskFigure {
         title: format!("{title}: fracture risk"),
@@ -193,15 +251,21 @@ pub fn study_figures(
         },
         times_days: times_days.to_vec(),
         panels: vec![
-            risk_panel("Hip fracture, 10 years (%), if ended that day", |f| {
-                f.hip_10y_pct
-            }),
-            risk_panel("Clinical vertebral, 10 years (%), if ended that day", |f| {
-                f.vertebral_10y_pct
-            }),
-            risk_panel("Any major fracture, 10 years (%), if ended that day", |f| {
-                f.any_10y_pct
-            }),
+            risk_panel(
+                "Hip fracture, 10 years (%), if ended that day",
+                |f| f.hip_10y_pct,
+                true,
+            ),
+            risk_panel(
+                "Clinical vertebral, 10 years (%), if ended that day",
+                |f| f.vertebral_10y_pct,
+                false,
+            ),
+            risk_panel(
+                "Any major fracture, 10 years (%), if ended that day",
+                |f| f.any_10y_pct,
+                false,
+            ),
         ],
         footer: DISCLAIMER.into(),
     };
@@ -272,8 +336,18 @@ pub fn study_figures(
             fig(
                 "BMD by site",
                 vec![
-                    panel(runs, "Lumbar spine BMD (% change)", "BMDls", Show::Change)?,
-                    panel(runs, "Femoral neck BMD (% change)", "BMDfn", Show::Change)?,
+                    band_panel(
+                        runs,
+                        "Lumbar spine BMD (% change, 95% interval)",
+                        |b| &b.lumbar,
+                        bone,
+                    ),
+                    band_panel(
+                        runs,
+                        "Femoral neck BMD (% change, 95% interval)",
+                        |b| &b.femoral_neck,
+                        bone,
+                    ),
                 ],
             ),
         ),
@@ -298,12 +372,13 @@ pub fn study_figures(
 /// Writes every topic figure as `<topic>.svg` and `<topic>.png` in `dir`.
 pub fn write_study_plots(
     runs: &[ArmRun],
-    facts: &StudyFacts,
+    bone: &[ArmBone],
+    summaries: &[ArmSummary],
     dir: &Path,
     title: &str,
 ) -> Result<Vec<TopicPlot>, PlotError> {
     let mut out = Vec::new();
-    for (topic, fig) in study_figures(runs, facts, title)? {
+    for (topic, fig) in study_figures(runs, bone, summaries, title)? {
         let short = fig
             .title()
             .strip_prefix(&format!("{title}: "))

@@ -5,15 +5,56 @@
 
 use std::path::Path;
 
+use k2bone_physiology::bone_posterior::BonePosterior;
+use k2bone_physiology::bone_response::BoneSubject;
 use k2bone_report::columnar::write_timeseries_parquet;
 use k2bone_report::disclaimer::DISCLAIMER;
 use k2bone_report::page::{escape, write_report, EvidenceRow, KeyRow, ReportPage};
 use k2bone_report::topics::{study_figures, write_study_plots, Figure};
-use k2bone_results::StudyFacts;
+use k2bone_results::{bone_study, summarize, ArmBone, ArmSummary, StudyFacts};
 use k2bone_sim::{grid, run_arms, ArmRun, Simulator};
 
+/// A study's runs with their bone response and end-of-study summaries, as the app makes them.
+struct Study {
+    runs: Vec<ArmRun>,
+    bone: Vec<ArmBone>,
+    summaries: Vec<ArmSummary>,
+}
+
 /// Two arms (placebo, MK-7 180 µg/d) of the built-in study for 60 days, daily output.
-fn runs() -> (Vec<ArmRun>, StudyFacts) {
+fn study() -> Study {
+    let (runs, facts, doses) = runs_and_doses();
+    let days: Vec<_> = runs
+        .iter()
+        .zip(&doses)
+        .map(|(r, d)| {
+            (
+                r.name.clone(),
+                k2bone_sim::bone_inputs::bone_days(&r.trajectory, d).unwrap(),
+            )
+        })
+        .collect();
+    let subject = BoneSubject {
+        female: true,
+        years_since_menopause: 10.0,
+    };
+    let n = runs[0].trajectory.times_h.len();
+    let posterior = BonePosterior::shipped();
+    let sample: Vec<usize> = (0..n).collect();
+    let bone = bone_study(&facts, &subject, &days, &posterior, &sample).unwrap();
+    let summaries = summarize(&facts, &runs, &bone).unwrap();
+    Study {
+        runs,
+        bone,
+        summaries,
+    }
+}
+
+fn runs_and_doses() -> (
+    Vec<ArmRun>,
+    StudyFacts,
+    Vec<Vec<k2bone_sim::DoseEvent<k2bone_physiology::Agent>>>,
+) {
     let t = k2bone_scenario::templates::template("mk7-180-3y").unwrap();
     let plan = k2bone_scenario::Scenario::from_str(t.toml, "mk7-180-3y.toml")
         .unwrap()
@@ -40,7 +81,8 @@ fn runs() -> (Vec<ArmRun>, StudyFacts) {
         baseline_z_femoral_neck: 0.0,
         k2_effect_beyond_bmd: false,
     };
-    (runs, facts)
+    let doses = plan.arms[..2].iter().map(|a| a.doses.clone()).collect();
+    (runs, facts, doses)
 }
 
 /// Pixels that are clearly colored (axes, grid and text are grey or black): the series lines.
@@ -155,11 +197,15 @@ fn longest_polyline(svg: &str) -> usize {
 
 #[test]
 fn plots_html_and_parquet_from_a_real_run() {
-    let (mut runs, facts) = runs();
+    let Study {
+        mut runs,
+        bone,
+        summaries,
+    } = study();
     // Markup in a user's arm name must stay text in the SVGs and the page.
     runs[1].name = "mk7 <180 ug> & \"d3\"".into();
     let dir = tempfile::tempdir().unwrap();
-    let plots = write_study_plots(&runs, &facts, dir.path(), "test study").unwrap();
+    let plots = write_study_plots(&runs, &bone, &summaries, dir.path(), "test study").unwrap();
     let topics: Vec<&str> = plots.iter().map(|p| p.topic).collect();
     assert_eq!(
         topics,
@@ -349,25 +395,33 @@ fn plots_html_and_parquet_from_a_real_run() {
 
 #[test]
 fn bad_inputs_are_errors_not_panics() {
-    let (runs, facts) = runs();
+    let Study {
+        runs,
+        bone,
+        summaries,
+    } = study();
     let dir = tempfile::tempdir().unwrap();
-    assert!(write_study_plots(&[], &facts, dir.path(), "x").is_err());
+    assert!(write_study_plots(&[], &[], &[], dir.path(), "x").is_err());
+    assert!(
+        write_study_plots(&runs, &bone[..1], &summaries, dir.path(), "x").is_err(),
+        "a bone response per arm"
+    );
     assert!(write_timeseries_parquet(&[], &dir.path().join("x.parquet")).is_err());
     let mut broken = runs.clone();
     let bmd = broken[1]
         .trajectory
         .columns
         .iter_mut()
-        .find(|c| c.name == "BMDls")
+        .find(|c| c.name == "D25")
         .unwrap();
     bmd.values[3] = f64::NAN;
-    let e = write_study_plots(&broken, &facts, dir.path(), "x")
+    let e = write_study_plots(&broken, &bone, &summaries, dir.path(), "x")
         .unwrap_err()
         .to_string();
     assert!(e.contains("non-finite"), "{e}");
     let mut short = runs.clone();
     short[1].trajectory.times_h.pop();
-    assert!(write_study_plots(&short, &facts, dir.path(), "x").is_err());
+    assert!(write_study_plots(&short, &bone, &summaries, dir.path(), "x").is_err());
 }
 
 /// The end-of-study bars come from `summarize` (as summary.json); the curves from the per-day
@@ -375,8 +429,12 @@ fn bad_inputs_are_errors_not_panics() {
 /// age (60 days in), so the bar must equal the last point of its curve.
 #[test]
 fn fracture_bars_match_the_end_of_their_curves() {
-    let (runs, facts) = runs();
-    let figures = study_figures(&runs, &facts, "t").unwrap();
+    let Study {
+        runs,
+        bone,
+        summaries,
+    } = study();
+    let figures = study_figures(&runs, &bone, &summaries, "t").unwrap();
     let risk = figures
         .iter()
         .find_map(|(topic, f)| match (topic, f) {
@@ -403,12 +461,16 @@ fn fracture_bars_match_the_end_of_their_curves() {
 
 #[test]
 fn ragged_or_too_short_runs_are_errors_not_panics() {
-    let (runs, facts) = runs();
+    let Study {
+        runs,
+        bone,
+        summaries,
+    } = study();
     let dir = tempfile::tempdir().unwrap();
     let mut ragged = runs.clone();
     ragged[0].trajectory.columns[2].values.pop();
     let name = ragged[0].trajectory.columns[2].name.clone();
-    let e = write_study_plots(&ragged, &facts, dir.path(), "x")
+    let e = write_study_plots(&ragged, &bone, &summaries, dir.path(), "x")
         .unwrap_err()
         .to_string();
     assert!(
@@ -423,7 +485,19 @@ fn ragged_or_too_short_runs_are_errors_not_panics() {
             c.values.truncate(1);
         }
     }
-    let e = write_study_plots(&one, &facts, dir.path(), "x")
+    let e = write_study_plots(&one, &bone, &summaries, dir.path(), "x")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("bone response has 61 points, the runs 1"), "{e}");
+    let mut bone_one = bone.clone();
+    for b in &mut bone_one {
+        for band in [&mut b.lumbar, &mut b.femoral_neck] {
+            band.mean.truncate(1);
+            band.lower.truncate(1);
+            band.upper.truncate(1);
+        }
+    }
+    let e = write_study_plots(&one, &bone_one, &summaries, dir.path(), "x")
         .unwrap_err()
         .to_string();
     assert!(e.contains("1 time points"), "{e}");
@@ -434,5 +508,5 @@ fn ragged_or_too_short_runs_are_errors_not_panics() {
             c.values.clear();
         }
     }
-    assert!(write_study_plots(&empty, &facts, dir.path(), "x").is_err());
+    assert!(write_study_plots(&empty, &bone, &summaries, dir.path(), "x").is_err());
 }

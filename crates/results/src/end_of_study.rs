@@ -239,6 +239,8 @@ pub struct ArmSolverStats {
 pub struct ArmSummary {
     pub name: String,
     pub end: EndOfStudy,
+    /// 95 % intervals of the end values that carry the bone response's uncertainty.
+    pub interval: crate::bone::EndIntervals,
     pub fracture: FractureRisk,
     pub solver: ArmSolverStats,
 }
@@ -310,19 +312,36 @@ pub fn risk_from_bmd_changes(
     )
 }
 
-/// Summarises `runs` (the first arm is the reference, see [`risk_from_bmd_changes`]).
-pub fn summarize(facts: &StudyFacts, runs: &[ArmRun]) -> Result<Vec<ArmSummary>, ResultsError> {
-    let reference = runs.first().ok_or(ResultsError::NoArms)?;
+/// Summarises `runs` with the bone response `bone` of the same arms ([`crate::bone_study`]):
+/// BMD and fracture risk are its posterior means (the first arm is the reference of the fracture
+/// risk: it stands for the population average of the person's age), the other values come from
+/// the trajectories.
+pub fn summarize(
+    facts: &StudyFacts,
+    runs: &[ArmRun],
+    bone: &[crate::bone::ArmBone],
+) -> Result<Vec<ArmSummary>, ResultsError> {
+    if runs.is_empty() {
+        return Err(ResultsError::NoArms);
+    }
+    if bone.len() != runs.len() {
+        return Err(ResultsError::MissingColumn {
+            arm: runs[0].name.clone(),
+            column: format!(
+                "bone response of {} arms ({} given)",
+                runs.len(),
+                bone.len()
+            ),
+        });
+    }
     let end_age = facts.age_years_at_end();
-    let reference_bmd = (change(reference, "BMDls")?, change(reference, "BMDfn")?);
     runs.iter()
-        .map(|run| {
-            let ls = change(run, "BMDls")?;
-            let fnk = change(run, "BMDfn")?;
-            let risk = risk_from_bmd_changes(facts, end_age, (ls, fnk), reference_bmd);
+        .zip(bone)
+        .map(|(run, b)| {
+            let risk = b.fracture;
             let end = EndOfStudy {
-                bmd_lumbar_pct_change: ls,
-                bmd_femoral_neck_pct_change: fnk,
+                bmd_lumbar_pct_change: b.bmd_lumbar_pct_change,
+                bmd_femoral_neck_pct_change: b.bmd_femoral_neck_pct_change,
                 ucoc_pct_change: rebased(run, "ucOC_pct_change")?,
                 ucoc_coc_ratio_pct_change: rebased(run, "ucOC_cOC_pct_change")?,
                 total_oc_pct_change: rebased(run, "OC_total_pct_change")?,
@@ -353,6 +372,7 @@ pub fn summarize(facts: &StudyFacts, runs: &[ArmRun]) -> Result<Vec<ArmSummary>,
             Ok(ArmSummary {
                 name: run.name.clone(),
                 end,
+                interval: b.interval,
                 fracture: risk,
                 solver: ArmSolverStats {
                     steps: run.trajectory.stats.steps,
@@ -363,38 +383,10 @@ pub fn summarize(facts: &StudyFacts, runs: &[ArmRun]) -> Result<Vec<ArmSummary>,
         .collect()
 }
 
-/// Fracture risk "if the study ended that day", per arm and output time, by the method of
-/// [`summarize`] (its last point is the end-of-study risk). Arms must share one output grid.
-pub fn fracture_risk_over_time(
-    facts: &StudyFacts,
-    runs: &[ArmRun],
-) -> Result<Vec<Vec<FractureRisk>>, ResultsError> {
-    let reference = runs.first().ok_or(ResultsError::NoArms)?;
-    let changes = |run: &ArmRun, name: &str| -> Result<Vec<f64>, ResultsError> {
-        let c = column(run, name)?;
-        Ok(c.iter().map(|v| pct_change(*v, c[0])).collect())
-    };
-    let ref_ls = changes(reference, "BMDls")?;
-    let ref_fn = changes(reference, "BMDfn")?;
-    let times_h = &reference.trajectory.times_h;
-    runs.iter()
-        .map(|run| {
-            if run.trajectory.times_h != *times_h {
-                return Err(ResultsError::DifferentGrid {
-                    arm: run.name.clone(),
-                    reference: reference.name.clone(),
-                });
-            }
-            let ls = changes(run, "BMDls")?;
-            let fnk = changes(run, "BMDfn")?;
-            Ok((0..ls.len())
-                .map(|i| {
-                    let age = facts.age_years_at_start + times_h[i] / 24.0 / DAYS_PER_YEAR;
-                    risk_from_bmd_changes(facts, age, (ls[i], fnk[i]), (ref_ls[i], ref_fn[i]))
-                })
-                .collect())
-        })
-        .collect()
+/// Fracture risk "if the study ended that day" on the sampled days of each arm's bone response
+/// (posterior mean; [`crate::bone::ArmBone::fracture_over_time`]).
+pub fn fracture_risk_over_time(bone: &[crate::bone::ArmBone]) -> Vec<Vec<FractureRisk>> {
+    bone.iter().map(|b| b.fracture_over_time.clone()).collect()
 }
 
 #[cfg(test)]

@@ -9,14 +9,17 @@
 //! | you have | you want | call |
 //! |---|---|---|
 //! | the arms of a study and who was simulated ([`StudyFacts`]) | end-of-study values per arm | [`summarize`] → [`ArmSummary`] ([`EndOfStudy`]) |
+//! | each arm's daily bone-response inputs and the posterior | BMD and fracture risk with 95 % intervals | [`bone_study`] → [`ArmBone`] |
 //! | the same | fracture risk on every output day | [`fracture_risk_over_time`] |
 //! | a study's summaries and its description | the `summary.json` document | [`StudySummary`] |
 //! | one core-model trajectory | its `summary.json` document | [`core_summary::summarize_core`] → [`CoreSummary`] |
 
+mod bone;
 pub mod core_summary;
 mod end_of_study;
 mod study_summary;
 
+pub use bone::{bone_study, ArmBone, Band, EndIntervals, Interval95};
 pub use core_summary::CoreSummary;
 pub use end_of_study::{
     fracture_risk_over_time, pct_change, rebased_pct_change, risk_from_bmd_changes, summarize,

@@ -38,6 +38,8 @@ pub struct ArmResult {
     /// The regimen in words, one item per supplement, drug or diet.
     pub regimen: Vec<String>,
     pub end: EndOfStudy,
+    /// 95 % intervals (posterior of the bone response) of the end values that have one.
+    pub interval: crate::EndIntervals,
     pub solver: ArmSolverStats,
 }
 
@@ -99,6 +101,7 @@ impl StudySummary {
                     name: s.name.clone(),
                     regimen: regimen.clone(),
                     end: s.end,
+                    interval: s.interval,
                     solver: s.solver,
                 })
                 .collect(),

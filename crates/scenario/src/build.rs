@@ -14,7 +14,7 @@ use crate::{Anticoagulant, Arm, Scenario, ScenarioError};
 /// Age at which the core's estrogen clock starts (`ageENTER` = 41 y) and at which its
 /// menopausal transition ends (`ageDONE` = 51 y): data/model/calcium-bone-params.toml.
 const CORE_AGE_ENTER_YEARS: f64 = 41.0;
-const CORE_AGE_DONE_YEARS: f64 = 51.0;
+pub(crate) const CORE_AGE_DONE_YEARS: f64 = 51.0;
 
 /// Everything needed to run a scenario.
 #[derive(Debug, Clone)]

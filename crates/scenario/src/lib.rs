@@ -101,6 +101,17 @@ pub struct Person {
     pub anticoagulant: Anticoagulant,
 }
 
+impl Person {
+    /// Years since the model's menopause (age 51, the end of the core's transition) at the start
+    /// of treatment: `years_since_menopause` if given, else age − 51; `None` for men.
+    pub fn model_years_since_menopause(&self) -> Option<f64> {
+        (self.sex == Sex::Female).then(|| {
+            self.years_since_menopause
+                .unwrap_or(self.age_years - build::CORE_AGE_DONE_YEARS)
+        })
+    }
+}
+
 /// Duration, output grid and solver settings.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Simulation {

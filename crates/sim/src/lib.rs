@@ -21,6 +21,7 @@
 //! ```
 
 mod arms;
+pub mod bone_inputs;
 pub mod builtins;
 mod dosing;
 mod error;

@@ -91,6 +91,25 @@ impl Trajectory {
         Ok(self)
     }
 
+    /// The samples at `indices` (in order) of every column, with the same statistics.
+    pub fn select(&self, indices: &[usize]) -> Trajectory {
+        Trajectory {
+            times_h: indices.iter().map(|&i| self.times_h[i]).collect(),
+            columns: self
+                .columns
+                .iter()
+                .map(|c| Column {
+                    name: c.name.clone(),
+                    unit: c.unit.clone(),
+                    values: indices.iter().map(|&i| c.values[i]).collect(),
+                })
+                .collect(),
+            stats: self.stats,
+            n_states: self.n_states,
+            scratch: Vec::new(),
+        }
+    }
+
     /// The column called `name` (a state or an output).
     pub fn column(&self, name: &str) -> Option<&[f64]> {
         self.columns

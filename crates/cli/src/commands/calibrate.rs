@@ -14,7 +14,8 @@ use crate::progress::Bar;
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   k2bone calibrate --targets data/calibration/*.toml --out out/calibration
-  k2bone calibrate --targets data/calibration/pk.toml --check")]
+  k2bone calibrate --targets data/calibration/pk.toml --check
+  k2bone calibrate --targets data/calibration/bone.toml --out out/bone   (MCMC, minutes)")]
 pub struct CalibrateArgs {
     /// Target files (TOML: [[target]] and [[fit]] tables).
     #[arg(long, num_args = 1.., required = true)]
@@ -28,6 +29,10 @@ pub struct CalibrateArgs {
     /// Only evaluate the targets with the starting parameters; fit nothing.
     #[arg(long)]
     check: bool,
+    /// Iterations of the bone response's MCMC instead of the file's [bone_fit] value (a quick
+    /// look: the shipped posterior used the file's value).
+    #[arg(long)]
+    bone_iterations: Option<usize>,
 }
 
 pub fn run(args: CalibrateArgs) -> AppResult<()> {
@@ -36,9 +41,13 @@ pub fn run(args: CalibrateArgs) -> AppResult<()> {
         params: args.params,
         out: args.out,
         check_only: args.check,
+        bone_iterations: args.bone_iterations,
     };
     let c = calibrate(&req, &Bar::new(false), &Cancel::new())?;
     print_report(&c.targets_table())?;
+    if let Some(b) = &c.bone {
+        print_report(&b.report())?;
+    }
     let written: Vec<String> = c.written.iter().map(|p| p.display().to_string()).collect();
     eprintln!("wrote {}", written.join(" and "));
     Ok(())

@@ -199,9 +199,25 @@ pub fn print_study(o: &StudyOutput) {
     for a in &s.arms {
         let mut line = format!("{:<20}", a.name);
         for (key, _) in TABLE_KEYS {
-            line.push_str(&format!(" {:>10.2}", a.end.get(key).unwrap_or(f64::NAN)));
+            // Values that round to zero print as 0.00, not -0.00.
+            let v = a.end.get(key).unwrap_or(f64::NAN);
+            line.push_str(&format!(" {:>10.2}", if v.abs() < 0.005 { 0.0 } else { v }));
         }
         println!("{line}");
+    }
+    println!("95% intervals (posterior of the calibrated bone response):");
+    for a in &s.arms {
+        let i = &a.interval;
+        println!(
+            "  {:<18} LS [{:.2}, {:.2}]  FN [{:.2}, {:.2}]  hip 10y [{:.2}, {:.2}]",
+            a.name,
+            i.bmd_lumbar_pct_change.lower,
+            i.bmd_lumbar_pct_change.upper,
+            i.bmd_femoral_neck_pct_change.lower,
+            i.bmd_femoral_neck_pct_change.upper,
+            i.hip_fracture_risk_10y_pct.lower,
+            i.hip_fracture_risk_10y_pct.upper
+        );
     }
     for n in &s.notes {
         anstream::println!("{}", style::note(&format!("note: {n}")));

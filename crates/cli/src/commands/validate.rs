@@ -17,7 +17,7 @@ use crate::progress::Bar;
   k2bone validate
   k2bone validate --format json")]
 pub struct ValidateArgs {
-    /// Validation files (default: the shipped data/validation/trials.toml).
+    /// Validation files (default: the shipped data/validation/trials.toml and bone.toml).
     #[arg(long, num_args = 1..)]
     targets: Vec<PathBuf>,
     /// Output format.
@@ -53,6 +53,47 @@ pub fn run(args: ValidateArgs) -> AppResult<()> {
             r.name, r.reported, ci, r.simulated
         );
     }
-    println!("\nSources: data/validation/trials.toml. Nothing here was used to fit the model.\n{DISCLAIMER}");
+    let b = &v.bone;
+    println!(
+        "\nBone mineral density ({} posterior draws; acceptance = the reported 95% CI, or for a null what a trial of that size could see)",
+        b.draws
+    );
+    println!(
+        "{:<44} {:>9} {:>17} {:>9} {:>17}  verdict",
+        "trial result", "reported", "acceptance", "simulated", "95% interval"
+    );
+    for t in &b.targets {
+        let mut verdict = if t.inside {
+            "inside".to_string()
+        } else {
+            format!("MISS by {:+.2} {}", t.miss, t.unit)
+        };
+        if !t.shares_evidence_with.is_empty() {
+            verdict.push_str(" (shares data with a calibration target: in sample)");
+        }
+        println!(
+            "{:<44} {:>9} {:>17} {:>9.2} {:>17}  {verdict}",
+            t.name,
+            t.reported
+                .map_or(t.reported_text.clone(), |r| format!("{r:.2}")),
+            format!(
+                "[{:.2}, {}]",
+                t.accept_lower,
+                t.accept_upper
+                    .map_or("∞".to_string(), |u| format!("{u:.2}"))
+            ),
+            t.simulated,
+            format!("[{:.2}, {:.2}]", t.sim_lower, t.sim_upper),
+        );
+    }
+    println!(
+        "{} of {} out-of-sample bone targets inside ({} of {} with the {} that share data with a calibration target).",
+        b.independent_inside,
+        b.independent,
+        b.inside,
+        b.total,
+        b.total - b.independent
+    );
+    println!("\nSources: data/validation/trials.toml and data/validation/bone.toml (designs in data/bone/designs). Nothing here was used to fit the model.\n{DISCLAIMER}");
     Ok(())
 }

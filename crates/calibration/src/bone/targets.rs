@@ -1,0 +1,263 @@
+//! Bone targets: a trial result (or a cohort's rate), the design that produced it (a scenario file
+//! in `data/bone/designs/`), and how to read the same number off a simulation of that design.
+
+use std::collections::BTreeMap;
+
+use k2bone_physiology::bone_response::Site;
+use serde::{Deserialize, Serialize};
+
+use crate::CalibrationError;
+
+/// How a bone target is read off the simulated BMD of its design.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BoneMeasure {
+    /// % change from baseline in `arm` minus the same in `control` at `time_months`.
+    Difference,
+    /// % change from baseline in `arm` at `time_months`.
+    ArmChange,
+    /// Mean % change per year in `arm` between `from_months` and `to_months`.
+    AnnualRate,
+    /// % change in `arm` from `from_months` to `to_months`.
+    ArmChangeBetween,
+}
+
+/// The sites a target can name; total hip and unspecified hip are read at the model's femoral
+/// neck (assumption A-bone-12).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetSite {
+    LumbarSpine,
+    FemoralNeck,
+    TotalHip,
+}
+
+impl TargetSite {
+    pub fn model_site(self) -> Site {
+        match self {
+            TargetSite::LumbarSpine => Site::LumbarSpine,
+            TargetSite::FemoralNeck | TargetSite::TotalHip => Site::FemoralNeck,
+        }
+    }
+}
+
+/// A result that is a direction or a null rather than a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Qualitative {
+    /// "no (significant) difference": inside when |simulated| <= 1.96 SE of a trial that size.
+    #[serde(rename = "no difference")]
+    NoDifference,
+    /// "favours treatment": inside when the simulated difference is > 0.
+    #[serde(rename = "favours treatment")]
+    FavoursTreatment,
+}
+
+/// One bone result.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BoneTarget {
+    pub name: String,
+    /// Rows of `data/bone/evidence.csv` the value comes from.
+    #[serde(default)]
+    pub evidence_rows: Vec<u32>,
+    /// A scenario file in `data/bone/designs/` (without `.toml`).
+    pub design: String,
+    pub site: TargetSite,
+    pub measure: BoneMeasure,
+    pub arm: String,
+    #[serde(default)]
+    pub control: Option<String>,
+    #[serde(default)]
+    pub time_months: Option<f64>,
+    #[serde(default)]
+    pub from_months: Option<f64>,
+    #[serde(default)]
+    pub to_months: Option<f64>,
+    #[serde(default)]
+    pub value: Option<f64>,
+    #[serde(default)]
+    pub reported: Option<Qualitative>,
+    /// The printed 95 % CI.
+    #[serde(default)]
+    pub ci: Option<[f64; 2]>,
+    /// A standard error where no CI is printed, with what it rests on.
+    #[serde(default)]
+    pub se: Option<f64>,
+    #[serde(default)]
+    pub se_basis: Option<String>,
+    pub source: String,
+    /// Validation only: calibration targets that use some of the same evidence rows (an arm
+    /// value that is also part of a fitted difference). Such a target is reported, but it is not
+    /// an out-of-sample check and the validation counts keep it apart.
+    #[serde(default)]
+    pub shares_evidence_with: Vec<String>,
+}
+
+/// Upper bound of any time a target names, months (the designs run up to 30 years).
+const MAX_MONTHS: f64 = 360.0;
+
+impl BoneTarget {
+    /// The standard error: from the CI (Cochrane Handbook 6.5.2: width / 3.92) or as given.
+    pub fn se(&self) -> Option<f64> {
+        self.ci.map(|[lo, hi]| (hi - lo) / 3.92).or(self.se)
+    }
+
+    /// Unit of the target's value.
+    pub fn unit(&self) -> &'static str {
+        match self.measure {
+            BoneMeasure::AnnualRate => "%/y",
+            BoneMeasure::Difference => "percentage points",
+            BoneMeasure::ArmChange | BoneMeasure::ArmChangeBetween => "%",
+        }
+    }
+
+    /// The interval the simulated value must fall in: the reported CI, or ±1.96 SE around the
+    /// value (or around 0 for a null), or (0, ∞) for a direction.
+    pub fn acceptance(&self) -> (f64, f64) {
+        match (self.reported, self.ci, self.value, self.se) {
+            (Some(Qualitative::FavoursTreatment), ..) => (0.0, f64::INFINITY),
+            (Some(Qualitative::NoDifference), _, _, Some(se)) => (-1.96 * se, 1.96 * se),
+            (_, Some([lo, hi]), ..) => (lo, hi),
+            (_, None, Some(v), Some(se)) => (v - 1.96 * se, v + 1.96 * se),
+            _ => (f64::NEG_INFINITY, f64::INFINITY),
+        }
+    }
+
+    /// Months of simulation the target needs.
+    pub fn months_needed(&self) -> f64 {
+        [self.time_months, self.to_months]
+            .into_iter()
+            .flatten()
+            .fold(0.0, f64::max)
+    }
+
+    fn check(&self, origin: &str) -> Result<(), CalibrationError> {
+        let bad = |m: String| CalibrationError::Target {
+            target: self.name.clone(),
+            message: format!("{m} (in {origin})"),
+        };
+        let months = |name: &str, v: Option<f64>| -> Result<f64, CalibrationError> {
+            match v {
+                Some(m) if m.is_finite() && (0.0..=MAX_MONTHS).contains(&m) => Ok(m),
+                Some(m) => Err(bad(format!(
+                    "`{name}` = {m} is outside 0..={MAX_MONTHS} months"
+                ))),
+                None => Err(bad(format!("measure {:?} needs `{name}`", self.measure))),
+            }
+        };
+        match self.measure {
+            BoneMeasure::Difference | BoneMeasure::ArmChange => {
+                months("time_months", self.time_months)?;
+            }
+            BoneMeasure::AnnualRate | BoneMeasure::ArmChangeBetween => {
+                let (a, b) = (
+                    months("from_months", self.from_months)?,
+                    months("to_months", self.to_months)?,
+                );
+                if b <= a {
+                    return Err(bad(format!(
+                        "to_months ({b}) must be after from_months ({a})"
+                    )));
+                }
+            }
+        }
+        if self.measure == BoneMeasure::Difference && self.control.is_none() {
+            return Err(bad("a difference needs `control`".into()));
+        }
+        match (self.value, self.reported) {
+            (Some(v), None) if v.is_finite() => {}
+            (None, Some(_)) => {}
+            _ => return Err(bad("give either a finite `value` or `reported`".into())),
+        }
+        if let Some([lo, hi]) = self.ci {
+            if !(lo.is_finite() && hi.is_finite() && lo < hi) {
+                return Err(bad(format!(
+                    "ci = [{lo}, {hi}] must be finite with lower < upper"
+                )));
+            }
+        }
+        if let Some(se) = self.se {
+            if !(se.is_finite() && se > 0.0) {
+                return Err(bad(format!("se = {se} must be > 0")));
+            }
+        }
+        if self.se().is_none() && self.reported != Some(Qualitative::FavoursTreatment) {
+            return Err(bad("needs `ci` or `se`".into()));
+        }
+        Ok(())
+    }
+}
+
+/// A truncated-normal prior on one bone-response parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Prior {
+    pub mean: f64,
+    pub sd: f64,
+    pub lower: f64,
+    pub upper: f64,
+}
+
+/// How the bone response is fitted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BoneFitSettings {
+    /// Calibration targets listed but not fitted (each reported as a calibration miss).
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    pub walkers: usize,
+    pub iterations: usize,
+    pub burn_in: usize,
+    pub thin: usize,
+    pub seed: u64,
+    /// Half-normal prior SD of the model discrepancy tau.
+    pub discrepancy_sd_prior: f64,
+}
+
+impl BoneFitSettings {
+    pub(crate) fn check(&self, origin: &str) -> Result<(), CalibrationError> {
+        let bad = |m: &str| CalibrationError::Parse {
+            origin: origin.to_string(),
+            message: format!("[bone_fit]: {m}"),
+        };
+        if !(4..=4096).contains(&self.walkers) || self.walkers % 2 != 0 {
+            return Err(bad("walkers must be even, 4..=4096"));
+        }
+        if !(1..=1_000_000).contains(&self.iterations) || self.burn_in >= self.iterations {
+            return Err(bad("iterations must be 1..=1e6 and > burn_in"));
+        }
+        if self.thin == 0 {
+            return Err(bad("thin must be >= 1"));
+        }
+        if !(self.discrepancy_sd_prior.is_finite() && self.discrepancy_sd_prior > 0.0) {
+            return Err(bad("discrepancy_sd_prior must be > 0"));
+        }
+        Ok(())
+    }
+}
+
+/// Checks a file's bone targets and priors.
+pub(crate) fn check_bone_section(
+    targets: &[BoneTarget],
+    priors: &BTreeMap<String, Prior>,
+    origin: &str,
+) -> Result<(), CalibrationError> {
+    for t in targets {
+        t.check(origin)?;
+    }
+    for (name, p) in priors {
+        if !k2bone_physiology::bone_response::BONE_PARAM_NAMES.contains(&name.as_str()) {
+            return Err(CalibrationError::Parse {
+                origin: origin.to_string(),
+                message: format!("[bone_prior]: unknown parameter `{name}`"),
+            });
+        }
+        if !(p.sd > 0.0 && p.lower < p.upper && p.mean.is_finite() && p.sd.is_finite()) {
+            return Err(CalibrationError::Parse {
+                origin: origin.to_string(),
+                message: format!("[bone_prior] `{name}`: needs sd > 0 and lower < upper"),
+            });
+        }
+    }
+    Ok(())
+}
