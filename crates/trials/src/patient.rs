@@ -2,6 +2,8 @@
 //! then their own variability), the burn-in that ages them to enrolment, the arm's regimen,
 //! and the outcomes at each visit as changes from the trial's baseline.
 
+use k2bone_physiology::bone_posterior::BonePosterior;
+use k2bone_physiology::bone_response::{BoneResponseParams, BoneSubject, Site};
 use k2bone_physiology::{BoneHealthModel, Params};
 use k2bone_scenario::{Anticoagulant, SiteScores};
 use k2bone_sim::{FastSimulator, Trajectory};
@@ -62,6 +64,8 @@ pub struct PatientModel {
     pub doses: Vec<k2bone_sim::DoseEvent<k2bone_physiology::Agent>>,
     /// Their values of the parameters with variability (in [`crate::Population::iiv`] order).
     pub iiv_values: Vec<f64>,
+    /// Sex and years since menopause as the bone response reads them.
+    pub bone_subject: BoneSubject,
 }
 
 /// A patient's model: the person from the covariates, then the parameter draw, then their
@@ -91,6 +95,11 @@ pub fn patient_model(
         Anticoagulant::None
     };
     sc.arms = vec![design.scenario.arms[arm].clone()];
+    let ysm = sc.person.model_years_since_menopause();
+    let bone_subject = BoneSubject {
+        female: ysm.is_some(),
+        years_since_menopause: ysm.unwrap_or(0.0),
+    };
     let plan = sc.build(None).map_err(|e| e.to_string())?;
     let mut core = plan.model.core().clone();
     let mut k = plan.model.k_params().clone();
@@ -120,6 +129,7 @@ pub fn patient_model(
         burn_in_h: plan.burn_in_h,
         doses: plan.arms[0].doses.clone(),
         iiv_values: values,
+        bone_subject,
     })
 }
 
@@ -168,6 +178,7 @@ pub fn simulate_patient(
         burn_in_h,
         doses,
         iiv_values: values,
+        bone_subject,
     } = patient_model(design, arm, draw, params).map_err(fail)?;
     let sim = FastSimulator {
         rtol: design.rtol,
@@ -178,13 +189,15 @@ pub fn simulate_patient(
         Some(y) => y.to_vec(),
         None => burn_in(&sim, &model, &[burn_in_h]).map_err(fail)?.remove(0),
     };
-    // Treatment runs on the model's clock, after the burn-in (the core ages on).
-    let grid: Vec<f64> = design
-        .visits_days
+    // Treatment runs on the model's clock, after the burn-in (the core ages on). The bone
+    // response reads daily inputs, so the grid is every whole day plus the visits.
+    let (grid_days, visit_idx, day_idx) = merged_grid(&design.visits_days);
+    let grid: Vec<f64> = grid_days
         .iter()
         .map(|d| burn_in_h + d * HOURS_PER_DAY)
         .collect();
-    let doses: Vec<_> = doses
+    let arm_doses = doses;
+    let doses: Vec<_> = arm_doses
         .iter()
         .map(|d| k2bone_sim::DoseEvent {
             time_h: d.time_h + burn_in_h,
@@ -200,8 +213,74 @@ pub fn simulate_patient(
         arm,
         draw: draw.clone(),
         params: values,
-        visits: outcomes(&tr, &design.visits_days, draw.dropout_day).map_err(fail)?,
+        visits: outcomes(
+            &tr,
+            &Sampling {
+                burn_in_h,
+                visit_idx: &visit_idx,
+                day_idx: &day_idx,
+            },
+            &BoneInputs {
+                doses: &arm_doses,
+                subject: &bone_subject,
+                params: bone_params(params.id),
+            },
+            &design.visits_days,
+            draw.dropout_day,
+        )
+        .map_err(fail)?,
     })
+}
+
+/// The shipped posterior of the bone response, read once.
+pub fn bone_posterior() -> &'static BonePosterior {
+    static POSTERIOR: std::sync::OnceLock<BonePosterior> = std::sync::OnceLock::new();
+    POSTERIOR.get_or_init(BonePosterior::shipped)
+}
+
+/// The bone response's parameters for parameter draw `draw_id`: posterior row
+/// `draw_id mod (number of rows)`, so a run over draws 0 … K−1 carries the bone response's
+/// parameter uncertainty (A-trial-11).
+pub fn bone_params(draw_id: u32) -> &'static BoneResponseParams {
+    let post = bone_posterior();
+    &post.draws[draw_id as usize % post.draws.len()]
+}
+
+/// Days from enrolment to simulate: every whole day up to the last visit, and the visits,
+/// merged; with the indices of the visits and of the whole days in it.
+fn merged_grid(visits_days: &[f64]) -> (Vec<f64>, Vec<usize>, Vec<usize>) {
+    let end = visits_days.last().copied().unwrap_or(0.0);
+    let n_days = (end + 1e-9).floor() as usize;
+    let mut grid: Vec<f64> = visits_days
+        .iter()
+        .copied()
+        .chain((0..=n_days).map(|d| d as f64))
+        .collect();
+    grid.sort_by(f64::total_cmp);
+    grid.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
+    let find = |x: f64| {
+        grid.iter()
+            .position(|g| (g - x).abs() < 1e-9)
+            .expect("on the grid")
+    };
+    let visits = visits_days.iter().map(|&d| find(d)).collect();
+    let days = (0..=n_days).map(|d| find(d as f64)).collect();
+    (grid, visits, days)
+}
+
+/// Where the visits and the whole days are on the treatment run's grid.
+struct Sampling<'a> {
+    burn_in_h: f64,
+    visit_idx: &'a [usize],
+    day_idx: &'a [usize],
+}
+
+/// What the bone response needs besides the trajectory.
+struct BoneInputs<'a> {
+    /// The arm's doses, times from enrolment.
+    doses: &'a [k2bone_sim::DoseEvent<k2bone_physiology::Agent>],
+    subject: &'a BoneSubject,
+    params: &'a BoneResponseParams,
 }
 
 /// States after ageing `model` from its start without treatment to each of `times_h` (sorted),
@@ -235,37 +314,54 @@ pub(crate) fn burn_in(
 
 /// Outcomes at the visits, as changes from randomisation.
 ///
-/// Seam for the calibrated bone response (issue 10, `physiology::bone_response`, not on main
-/// when this was written): BMD here comes from the core's `BMDls`/`BMDfn` states. To switch,
-/// sample the treatment run daily (grid every 24 h from enrolment), take
-/// `k2bone_sim::bone_days(&trajectory, &doses)` and
-/// `draw_params.bmd_pct_change(site, &BoneSubject { female, years_since_menopause }, &days)`
-/// with the patient's posterior draw (`k2bone_physiology::bone_posterior`, one row per
-/// `ParameterDraw`), and read the two BMD columns at the visit days; the rest of this function,
-/// the Parquet columns and the summaries stay as they are.
+/// BMD comes from the calibrated bone response (issue 10, `physiology::bone_response`): the
+/// treatment run's daily samples give [`k2bone_sim::bone_inputs::bone_days`], and the patient's
+/// posterior draw gives the % change of each site on each day; a visit reads the day it falls in.
+/// The other outcomes are the core's outputs at the visits.
 fn outcomes(
     tr: &Trajectory,
+    at: &Sampling,
+    bone: &BoneInputs,
     visits_days: &[f64],
     dropout_day: f64,
 ) -> Result<Vec<VisitOutcome>, String> {
-    let col = |name: &str| tr.column(name).ok_or_else(|| format!("no output `{name}`"));
-    let (ls, fnk, uc, mgp, d25, ci) = (
-        col("BMDls")?,
-        col("BMDfn")?,
+    let mut daily = tr.select(at.day_idx);
+    for t in &mut daily.times_h {
+        *t -= at.burn_in_h;
+    }
+    let days = k2bone_sim::bone_inputs::bone_days(&daily, bone.doses).map_err(|e| e.to_string())?;
+    let ls = bone
+        .params
+        .bmd_pct_change(Site::LumbarSpine, bone.subject, &days);
+    let fnk = bone
+        .params
+        .bmd_pct_change(Site::FemoralNeck, bone.subject, &days);
+    let visits = tr.select(at.visit_idx);
+    let col = |name: &str| {
+        visits
+            .column(name)
+            .ok_or_else(|| format!("no output `{name}`"))
+    };
+    let (uc, mgp, d25, ci) = (
         col("ucOC_pct_change")?,
         col("ucMGP_rel")?,
         col("D25")?,
         col("CI")?,
     );
     let pct = |v: &[f64], i: usize| (v[i] / v[0] - 1.0) * 100.0;
+    let day_of = |d: f64| ((d + 1e-9).floor() as usize).min(days.len().saturating_sub(1));
+    let bmd = |b: &[f64], i: usize| {
+        let (d, d0) = (day_of(visits_days[i]), day_of(visits_days[0]));
+        ((1.0 + b[d] / 100.0) / (1.0 + b[d0] / 100.0) - 1.0) * 100.0
+    };
     Ok(visits_days
         .iter()
         .enumerate()
         .map(|(i, &day)| VisitOutcome {
             visit_day: day,
             observed: day < dropout_day,
-            bmd_lumbar_pct_change: pct(ls, i),
-            bmd_femoral_neck_pct_change: pct(fnk, i),
+            bmd_lumbar_pct_change: bmd(&ls, i),
+            bmd_femoral_neck_pct_change: bmd(&fnk, i),
             ucoc_pct_change: ((1.0 + uc[i] / 100.0) / (1.0 + uc[0] / 100.0) - 1.0) * 100.0,
             dp_ucmgp_pct_change: pct(mgp, i),
             d25_nmol_l: d25[i],
