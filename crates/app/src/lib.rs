@@ -20,6 +20,7 @@
 //! | fit the vitamin K extension | [`calibrate::calibrate`] | [`calibrate::Calibration`] |
 //! | meta-analyse a CSV of studies | [`meta::meta_analysis`] | [`meta::MetaAnalysis`] |
 //! | list, show, import trials; pool an outcome; re-run a published analysis | [`evidence::TrialDb`], [`evidence::analyze`], [`evidence::reproduce`] | [`evidence::EvidenceAnalysis`], [`evidence::Reproduced`] |
+//! | run a virtual trial (or one shard), merge shards, compare with the real trial | [`trial::run_trial`], [`trial::merge`], [`trial::compare`] | [`trial::TrialOutput`], [`trial::TrialComparison`] |
 //! | search and show foods, add foods | [`foods::Foods`] | [`foods::FoodSearch`], [`foods::FoodDetail`] |
 //! | export the model (a scenario arm, or the core) as SBML L3V2 | [`sbml_export::export_sbml`] | [`sbml_export::SbmlExport`] |
 //! | report on a diet log, plan foods toward a target | [`diet::diet_report`], [`diet::diet_plan`] | [`diet::DietLogReport`], [`diet::DietPlan`] |
@@ -59,6 +60,8 @@ pub mod schema;
 pub mod study;
 pub mod study_view;
 pub mod text;
+pub mod trial;
+mod trial_compare;
 pub mod validate;
 
 use std::path::PathBuf;

@@ -98,6 +98,21 @@ pub fn documents() -> Vec<(&'static str, &'static str, Schema)> {
             schema_for!(crate::sbml_export::SbmlExport),
         ),
         (
+            "trial-summary",
+            "summary.json of a virtual trial (trial TRIAL.toml, trial merge)",
+            schema_for!(k2bone_trials::TrialSummary),
+        ),
+        (
+            "trial-run",
+            "trial TRIAL.toml --format json, trial merge --format json",
+            schema_for!(crate::trial::TrialOutput),
+        ),
+        (
+            "trial-comparison",
+            "trial compare DIR --format json",
+            schema_for!(crate::trial::TrialComparison),
+        ),
+        (
             "builtins",
             "simulate --list-builtins --format json",
             schema_for!(Vec<crate::builtins::BuiltinInfo>),

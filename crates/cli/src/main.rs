@@ -44,6 +44,8 @@ enum Command {
     Scenario(commands::scenario::ScenarioArgs),
     /// Fit the vitamin K extension to its calibration targets (data/calibration/*.toml).
     Calibrate(commands::calibrate::CalibrateArgs),
+    /// Virtual trials: populations, arms, visits; shards and merge; compare with the real trial.
+    Trial(commands::trial::TrialArgs),
     /// Compare the model with trial results it was not fitted to (data/validation).
     Validate(commands::validate::ValidateArgs),
     /// Meta-analysis of a CSV of studies (metafor conventions).
@@ -71,6 +73,7 @@ fn main() -> ExitCode {
         Command::Meta(args) => commands::meta::run(args),
         Command::Calibrate(args) => commands::calibrate::run(args),
         Command::Validate(args) => commands::validate::run(args),
+        Command::Trial(args) => commands::trial::run(args),
         Command::Evidence(args) => commands::evidence::run(args),
         Command::Foods(args) => commands::foods::run(args),
         Command::Diet(args) => commands::diet::run(args),

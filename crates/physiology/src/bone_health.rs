@@ -212,22 +212,41 @@ impl BoneHealthModel {
     /// The right-hand side in any [`Scalar`].
     pub fn rhs_generic<T: Scalar>(&self, t_h: f64, y: &[T], inputs: &Inputs, dy: &mut [T]) {
         debug_assert_eq!(y.len(), N_FULL);
-        let k = &self.k;
         let (core_y, ext_y) = y.split_at(N_CORE);
         let (core_dy, ext_dy) = dy.split_at_mut(N_CORE);
+        self.upstream_generic(ext_y, ext_dy);
+        let effects = self.core_effects(ext_y);
+        let core_inputs = Inputs {
+            oral_ca_mmol_per_h: inputs.oral_ca_mmol_per_h,
+            rates: Vec::new(),
+        };
+        self.core
+            .rhs_generic(t_h, core_y, &core_inputs, &effects, core_dy);
+        ext_dy[ExtState::Calcification as usize] =
+            self.calcification_derivative(core_y, ext_y[ExtState::UcMgp as usize]);
+        for (d, r) in dy.iter_mut().zip(&inputs.rates) {
+            if *r != 0.0 {
+                *d += *r;
+            }
+        }
+    }
+
+    /// The vitamin K and vitamin D chain, which nothing in the core feeds back into:
+    /// pharmacokinetics, vitamin K status, 25(OH)D and circulating ucMGP. Writes every
+    /// extension derivative except the calcification index's (left unchanged).
+    fn upstream_generic<T: Scalar>(&self, ext_y: &[T], ext_dy: &mut [T]) {
+        let k = &self.k;
         // Pharmacokinetics.
         let mut c_nm = [T::from(0.0); 3];
         for (i, pk) in self.pk.iter().enumerate() {
             let y3 = [ext_y[3 * i], ext_y[3 * i + 1], ext_y[3 * i + 2]];
             c_nm[i] = pk.derivatives(y3, &mut ext_dy[3 * i..3 * i + 3]);
         }
-        // Vitamin K status and carboxylation.
+        // Vitamin K status.
         let k_in = carb::k_in(k, c_nm, self.pk.each_ref().map(|p| p.c0_nm));
         let supply = carb::extrahepatic_supply(k, k_in, self.person.vka_inhibition);
         let k_ex = ext_y[ExtState::KStatus as usize];
         ext_dy[ExtState::KStatus as usize] = carb::status_derivative(k, supply, k_ex);
-        let f_oc = carb::oc_fraction(k, k_ex);
-        let f_mgp = carb::mgp_fraction(k, k_ex);
         // Vitamin D.
         let (d_d3, d_d25) = vitamin_d::derivatives(
             k,
@@ -237,31 +256,44 @@ impl BoneHealthModel {
         );
         ext_dy[ExtState::D3Pool as usize] = d_d3;
         ext_dy[ExtState::D25 as usize] = d_d25;
-        // Effects on the core.
+        // Circulating ucMGP follows the vessel wall's uncarboxylated fraction.
+        let f_mgp = carb::mgp_fraction(k, k_ex);
+        let uc_mgp = ext_y[ExtState::UcMgp as usize];
+        ext_dy[ExtState::UcMgp as usize] =
+            carb::uc_mgp_derivative(k, f_mgp, self.base.f_mgp, uc_mgp);
+    }
+
+    /// How vitamin K status (via carboxylated osteocalcin) and 25(OH)D change the core's rates.
+    fn core_effects<T: Scalar>(&self, ext_y: &[T]) -> RateEffects<T> {
+        let k = &self.k;
+        let f_oc = carb::oc_fraction(k, ext_y[ExtState::KStatus as usize]);
         let bone = carb::bone_effects(k, f_oc, self.base.f_oc);
-        let effects = RateEffects {
+        RateEffects {
             ob_formation: bone.ob_formation,
             oc_formation: bone.oc_formation,
             calcitriol_synthesis: vitamin_d::synthesis_factor(k, ext_y[ExtState::D25 as usize]),
             bmd_formation_ls: bone.bmd_ls,
             bmd_formation_fn: bone.bmd_fn,
-        };
-        let core_inputs = Inputs {
-            oral_ca_mmol_per_h: inputs.oral_ca_mmol_per_h,
-            rates: Vec::new(),
-        };
-        self.core
-            .rhs_generic(t_h, core_y, &core_inputs, &effects, core_dy);
-        // Calcification.
+        }
+    }
+
+    /// Vascular calcification: driven by the core's Ca×P product, inhibited by carboxylated MGP.
+    fn calcification_derivative<T: Scalar>(&self, core_y: &[T], uc_mgp: T) -> T {
         let v1 = self.core.params().calcium.V1;
         let caxp_rel = core_y[S::P.idx()] / v1 * (core_y[S::ECCPhos.idx()] / v1) / self.base.caxp;
-        let uc_mgp = ext_y[ExtState::UcMgp as usize];
-        ext_dy[ExtState::Calcification as usize] = calcification::derivative(k, caxp_rel, uc_mgp);
-        ext_dy[ExtState::UcMgp as usize] =
-            carb::uc_mgp_derivative(k, f_mgp, self.base.f_mgp, uc_mgp);
-        for (d, r) in dy.iter_mut().zip(&inputs.rates) {
-            if *r != 0.0 {
-                *d += *r;
+        calcification::derivative(&self.k, caxp_rel, uc_mgp)
+    }
+
+    /// The derivatives of the upstream states only ([`BoneHealthModel::upstream_generic`] plus
+    /// their infusion rates); every other entry of `dy` is left unchanged. The fast path
+    /// (k2bone-sim) integrates this chain on its own and hands it to the core as an input.
+    pub fn upstream_rhs(&self, y: &[f64], inputs: &Inputs, dy: &mut [f64]) {
+        debug_assert_eq!(y.len(), N_FULL);
+        self.upstream_generic(&y[N_CORE..], &mut dy[N_CORE..]);
+        let ci = ExtState::Calcification.idx();
+        for (i, r) in inputs.rates.iter().enumerate().skip(N_CORE) {
+            if *r != 0.0 && i != ci {
+                dy[i] += *r;
             }
         }
     }

@@ -103,6 +103,30 @@ pub fn fracture_risk(
     fn_pct: f64,
     k2_effect: bool,
 ) -> FractureRisk {
+    let r = |years: f64| risk_over_years(sex, age_years, ls_pct, fn_pct, k2_effect, years);
+    let (r1, r5, r10) = (r(1.0), r(5.0), r(10.0));
+    FractureRisk {
+        hip_1y_pct: r1[0],
+        hip_5y_pct: r5[0],
+        hip_10y_pct: r10[0],
+        vertebral_1y_pct: r1[1],
+        vertebral_5y_pct: r5[1],
+        vertebral_10y_pct: r10[1],
+        any_1y_pct: r1[2],
+        any_5y_pct: r5[2],
+        any_10y_pct: r10[2],
+    }
+}
+
+/// As [`fracture_risk`], over any number of `years`: `[hip, vertebral, any]` in %.
+pub fn risk_over_years(
+    sex: Sex,
+    age_years: f64,
+    ls_pct: f64,
+    fn_pct: f64,
+    k2_effect: bool,
+    years: f64,
+) -> [f64; 3] {
     let dz_ls = ls_pct / BMD_SD_PCT_OF_MEAN_LS;
     let dz_fn = fn_pct / BMD_SD_PCT_OF_MEAN_FN;
     let (or_hip, or_vert, or_any) = if k2_effect {
@@ -113,18 +137,7 @@ pub fn fracture_risk(
     let hip = RR_HIP_PER_SD.powf(-dz_fn) * or_hip;
     let vert = VERTEBRAL_PER_HIP * RR_VERTEBRAL_PER_SD.powf(-dz_ls) * or_vert;
     let any = MAJOR_PER_HIP * RR_ANY_PER_SD.powf(-(dz_ls + dz_fn) / 2.0) * or_any;
-    let r = |scale: f64, years: f64| cumulative_risk_pct(sex, age_years, years, scale);
-    FractureRisk {
-        hip_1y_pct: r(hip, 1.0),
-        hip_5y_pct: r(hip, 5.0),
-        hip_10y_pct: r(hip, 10.0),
-        vertebral_1y_pct: r(vert, 1.0),
-        vertebral_5y_pct: r(vert, 5.0),
-        vertebral_10y_pct: r(vert, 10.0),
-        any_1y_pct: r(any, 1.0),
-        any_5y_pct: r(any, 5.0),
-        any_10y_pct: r(any, 10.0),
-    }
+    [hip, vert, any].map(|scale| cumulative_risk_pct(sex, age_years, years, scale))
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Outputs of k2bone: tables, plots and reports. This crate only reads results; it never simulates.
 
+pub mod bands;
 pub mod columnar;
 pub mod curves;
 pub mod disclaimer;

@@ -34,7 +34,7 @@ pub mod templates;
 use std::path::{Path, PathBuf};
 
 pub use build::Plan;
-pub use quantity::Schedule;
+pub use quantity::{duration_days, Schedule};
 
 use k2bone_physiology::fracture::Sex;
 use k2bone_physiology::Agent;

@@ -25,6 +25,7 @@ pub mod bone_inputs;
 pub mod builtins;
 mod dosing;
 mod error;
+pub mod fast;
 mod model;
 mod solver;
 pub mod test_models;
@@ -35,6 +36,7 @@ pub use dosing::{
     parse_dose_table, parse_dose_table_until, DoseEvent, DoseTableError, MAX_DOSES, MAX_TABLE_DOSES,
 };
 pub use error::SimError;
+pub use fast::{FastMethod, FastSimulator};
 pub use model::OdeModel;
 pub use solver::Simulator;
 pub use trajectory::{Column, SolverStats, Trajectory};

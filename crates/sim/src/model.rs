@@ -19,6 +19,13 @@ pub trait OdeModel {
     fn initial_state(&self) -> Vec<f64>;
     fn default_inputs(&self) -> Self::Inputs;
     fn rhs(&self, t_h: f64, y: &[f64], inputs: &Self::Inputs, dy: &mut [f64]);
+    /// Derivatives of at least the model's upstream states, those nothing else feeds back into
+    /// (the fast path, [`crate::FastSimulator`], integrates them on their own and calls this
+    /// many times per simulated day). Other entries of `dy` may be left unchanged. The default
+    /// is the full right-hand side.
+    fn upstream_rhs(&self, t_h: f64, y: &[f64], inputs: &Self::Inputs, dy: &mut [f64]) {
+        self.rhs(t_h, y, inputs, dy)
+    }
     /// Exact Jacobian-vector product $J(y) v$.
     fn jvp(&self, t_h: f64, y: &[f64], v: &[f64], inputs: &Self::Inputs, out: &mut [f64]);
     fn outputs(&self, y: &[f64], out: &mut [f64]);
@@ -125,6 +132,9 @@ impl OdeModel for k2bone_physiology::BoneHealthModel {
     }
     fn rhs(&self, t_h: f64, y: &[f64], inputs: &Inputs, dy: &mut [f64]) {
         k2bone_physiology::BoneHealthModel::rhs(self, t_h, y, inputs, dy)
+    }
+    fn upstream_rhs(&self, _t_h: f64, y: &[f64], inputs: &Inputs, dy: &mut [f64]) {
+        k2bone_physiology::BoneHealthModel::upstream_rhs(self, y, inputs, dy)
     }
     fn jvp(&self, t_h: f64, y: &[f64], v: &[f64], inputs: &Inputs, out: &mut [f64]) {
         k2bone_physiology::BoneHealthModel::jvp(self, t_h, y, v, inputs, out)

@@ -19,7 +19,7 @@ use crate::trajectory::{SolverStats, Trajectory};
 use crate::SimError;
 
 /// Step size (h) the solver restarts with after a dose, at most.
-const RESTART_STEP_H: f64 = 0.01;
+pub(crate) const RESTART_STEP_H: f64 = 0.01;
 
 /// Solver settings. The defaults are the R reference's for the baseline run (spec §10 item 2).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -208,11 +208,11 @@ impl Simulator {
     }
 }
 
-fn to_vec(v: &NalgebraVec<f64>) -> Vec<f64> {
+pub(crate) fn to_vec(v: &NalgebraVec<f64>) -> Vec<f64> {
     (0..v.len()).map(|i| v[i]).collect()
 }
 
-fn check_grid(grid_h: &[f64]) -> Result<(), SimError> {
+pub(crate) fn check_grid(grid_h: &[f64]) -> Result<(), SimError> {
     if grid_h.is_empty() {
         return Err(SimError::BadGrid("the output grid is empty".into()));
     }

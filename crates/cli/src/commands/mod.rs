@@ -12,4 +12,5 @@ pub mod meta;
 pub mod scenario;
 pub mod serve;
 pub mod simulate;
+pub mod trial;
 pub mod validate;

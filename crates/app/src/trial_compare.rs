@@ -1,0 +1,253 @@
+//! `k2bone trial compare DIR`: the simulated between-arm differences of a run set beside the
+//! real trial's, read from the evidence database (`data/evidence/trials.csv`, the study named by
+//! the trial file's `evidence_study`).
+//!
+//! Simulated difference at a visit: vitamin K arm mean − control arm mean over completers, with
+//! the Welch 95% CI, $d \pm t_{0.975,\nu}\sqrt{s_1^2/n_1 + s_2^2/n_2}$ (Welch–Satterthwaite
+//! $\nu$). Real difference: the rows' `mean_treat − mean_control`; its 95% CI only when the row
+//! says whether its spread is an SD (SE of the difference $\sqrt{s_1^2/n_1+s_2^2/n_2}$) or an
+//! SE ($\sqrt{e_1^2+e_2^2}$), with 1.96 (the rows hold no degrees of freedom); a row whose
+//! spread is unclear gets the difference only (Cochrane Handbook §6.5.2 for both readings).
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+use statrs::distribution::{ContinuousCDF, StudentsT};
+
+use k2bone_trialdb::trials::{Dispersion, TrialRow};
+use k2bone_trials::{OutcomeSummary, TrialSummary};
+use k2bone_units::DAYS_PER_MONTH;
+
+use crate::{AppError, AppResult};
+
+/// Compare a run (or a merge) with its real trial.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct TrialCompareRequest {
+    /// A folder with `summary.json` (a run or a merge).
+    pub dir: PathBuf,
+}
+
+/// One outcome at one time point: simulated beside reported.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct EffectComparison {
+    pub outcome: String,
+    pub timepoint_months: f64,
+    /// The simulated visit used (days after randomisation).
+    pub visit_day: f64,
+    pub simulated_difference: f64,
+    pub simulated_ci95_low: f64,
+    pub simulated_ci95_high: f64,
+    pub simulated_n_treat: u64,
+    pub simulated_n_control: u64,
+    /// `mean_treat − mean_control` of the evidence row (None when the row has no means).
+    pub reported_difference: Option<f64>,
+    pub reported_ci95_low: Option<f64>,
+    pub reported_ci95_high: Option<f64>,
+    /// How the row's spread is read: `sd`, `se`, `unclear` or none.
+    pub reported_dispersion: Option<String>,
+    /// The reported difference lies inside the simulated 95% CI.
+    pub reported_in_simulated_ci: Option<bool>,
+    /// The simulated difference lies inside the reported 95% CI.
+    pub simulated_in_reported_ci: Option<bool>,
+    pub source: String,
+    pub provenance: String,
+    /// The curator's note on the row (what the abstract says when numbers are missing).
+    pub notes: Option<String>,
+}
+
+/// A run set beside its real trial.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct TrialComparison {
+    pub title: String,
+    pub study_id: String,
+    pub treated_arm: String,
+    pub control_arm: String,
+    pub draw_id: u32,
+    pub rows: Vec<EffectComparison>,
+    /// Outcomes of the real trial the simulation has no output for.
+    pub not_simulated: Vec<String>,
+    pub notes: Vec<String>,
+}
+
+/// Reads `summary.json` in `req.dir` and sets it beside the real trial.
+pub fn compare(req: &TrialCompareRequest) -> AppResult<TrialComparison> {
+    let path = req.dir.join("summary.json");
+    let text = crate::read_input(&path)?;
+    let summary: TrialSummary = serde_json::from_str(&text).map_err(|e| {
+        AppError::bad_input(format!(
+            "{}: not a trial summary ({e}); run `k2bone trial` or `k2bone trial merge` into it first",
+            path.display()
+        ))
+    })?;
+    let Some(study) = summary.evidence_study.clone() else {
+        return Err(AppError::bad_input(format!(
+            "{}: the trial file names no `evidence_study`, so there is no real trial to compare with",
+            path.display()
+        )));
+    };
+    let rows: Vec<TrialRow> = k2bone_trialdb::trials::shipped_trials()
+        .map_err(AppError::failed)?
+        .into_iter()
+        .filter(|r| r.study_id == study)
+        .collect();
+    if rows.is_empty() {
+        return Err(AppError::bad_input(format!(
+            "evidence_study `{study}` is not in data/evidence/trials.csv"
+        )));
+    }
+    compare_rows(&summary, &study, &rows)
+}
+
+/// The comparison of `summary` with the evidence `rows` of `study`.
+pub fn compare_rows(
+    summary: &TrialSummary,
+    study: &str,
+    rows: &[TrialRow],
+) -> AppResult<TrialComparison> {
+    let draw_id = summary.arms.first().map_or(0, |a| a.draw_id);
+    let arms: Vec<&str> = summary
+        .arms
+        .iter()
+        .filter(|a| a.draw_id == draw_id)
+        .map(|a| a.arm.as_str())
+        .collect();
+    let control = summary.control_arm.clone();
+    let treated = summary
+        .evidence_arm
+        .clone()
+        .or_else(|| arms.iter().find(|a| **a != control).map(|s| s.to_string()))
+        .ok_or_else(|| AppError::bad_input("the summary has no arm besides the control"))?;
+    let visits = crate::trial::visits_of(summary);
+    let mut out = Vec::new();
+    let mut not_simulated = Vec::new();
+    for r in rows {
+        if !k2bone_trials::OUTCOMES.contains(&r.outcome.as_str()) {
+            not_simulated.push(format!("{} at {} months", r.outcome, r.timepoint_months));
+            continue;
+        }
+        let want = r.timepoint_months * DAYS_PER_MONTH;
+        let Some(&visit) = visits
+            .iter()
+            .filter(|v| (**v - want).abs() <= 0.5 * DAYS_PER_MONTH)
+            .min_by(|a, b| (*a - want).abs().total_cmp(&(*b - want).abs()))
+        else {
+            not_simulated.push(format!(
+                "{} at {} months (no visit then)",
+                r.outcome, r.timepoint_months
+            ));
+            continue;
+        };
+        let get = |arm: &str| summary.outcome(draw_id, arm, &r.outcome, visit);
+        let (Some(t), Some(c)) = (get(&treated), get(&control)) else {
+            return Err(AppError::bad_input(format!(
+                "the summary has no `{}` at day {visit} for arms `{treated}` and `{control}`",
+                r.outcome
+            )));
+        };
+        let (d, lo, hi) = welch(t, c);
+        let reported = match (r.mean_treat, r.mean_control) {
+            (Some(a), Some(b)) => Some(a - b),
+            _ => None,
+        };
+        let se_rep = match (
+            r.dispersion,
+            r.sd_treat,
+            r.sd_control,
+            r.n_treat,
+            r.n_control,
+        ) {
+            (Some(Dispersion::Sd), Some(s1), Some(s2), Some(n1), Some(n2)) if n1 > 0 && n2 > 0 => {
+                Some((s1 * s1 / n1 as f64 + s2 * s2 / n2 as f64).sqrt())
+            }
+            (Some(Dispersion::Se), Some(e1), Some(e2), _, _) => Some((e1 * e1 + e2 * e2).sqrt()),
+            _ => None,
+        };
+        let rep_ci = reported
+            .zip(se_rep)
+            .map(|(x, s)| (x - 1.96 * s, x + 1.96 * s));
+        out.push(EffectComparison {
+            outcome: r.outcome.clone(),
+            timepoint_months: r.timepoint_months,
+            visit_day: visit,
+            simulated_difference: d,
+            simulated_ci95_low: lo,
+            simulated_ci95_high: hi,
+            simulated_n_treat: t.n,
+            simulated_n_control: c.n,
+            reported_difference: reported,
+            reported_ci95_low: rep_ci.map(|c| c.0),
+            reported_ci95_high: rep_ci.map(|c| c.1),
+            reported_dispersion: r.dispersion.map(|d| d.label().to_string()),
+            reported_in_simulated_ci: reported.map(|x| lo <= x && x <= hi),
+            simulated_in_reported_ci: rep_ci.map(|(a, b)| a <= d && d <= b),
+            source: r.source.clone(),
+            provenance: r.provenance.clone(),
+            notes: r.notes.clone(),
+        });
+    }
+    Ok(TrialComparison {
+        title: summary.title.clone(),
+        study_id: study.to_string(),
+        treated_arm: treated,
+        control_arm: control,
+        draw_id,
+        rows: out,
+        not_simulated,
+        notes: vec![
+            "A model, not medical advice. People on blood thinners (vitamin K antagonists) must talk to their clinician before changing vitamin K intake.".into(),
+            "Simulated: vitamin K arm minus control arm over completers, Welch 95% CI (between-patient variability at this n; parameter uncertainty is not in it unless the run had posterior draws).".into(),
+            "Reported: from the trial's abstract as curated in data/evidence/trials.csv; a 95% CI only where the row says SD or SE.".into(),
+        ],
+    })
+}
+
+/// Difference of means `t − c` and its Welch 95% CI (NaN when an arm has fewer than two).
+fn welch(t: &OutcomeSummary, c: &OutcomeSummary) -> (f64, f64, f64) {
+    let d = t.mean - c.mean;
+    if t.n < 2 || c.n < 2 {
+        return (d, f64::NAN, f64::NAN);
+    }
+    let (v1, v2) = (t.sd * t.sd / t.n as f64, c.sd * c.sd / c.n as f64);
+    let se = (v1 + v2).sqrt();
+    if se == 0.0 {
+        return (d, d, d);
+    }
+    let df = (v1 + v2).powi(2) / (v1 * v1 / (t.n - 1) as f64 + v2 * v2 / (c.n - 1) as f64);
+    let q = StudentsT::new(0.0, 1.0, df)
+        .map(|s| s.inverse_cdf(0.975))
+        .unwrap_or(1.96);
+    (d, d - q * se, d + q * se)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn o(n: u64, mean: f64, sd: f64) -> OutcomeSummary {
+        OutcomeSummary {
+            outcome: "x".into(),
+            visit_day: 0.0,
+            n,
+            mean,
+            sd,
+            ci95_low: 0.0,
+            ci95_high: 0.0,
+        }
+    }
+
+    // Hand computation: d = 1, se = sqrt(4/10 + 4/10) = 0.8944; equal n and SD give
+    // ν = 18, t(0.975, 18) = 2.1009 (table value), so the CI is 1 ± 1.8791.
+    #[test]
+    fn welch_matches_the_hand_computation() {
+        let (d, lo, hi) = welch(&o(10, 3.0, 2.0), &o(10, 2.0, 2.0));
+        assert_eq!(d, 1.0);
+        assert!((hi - 1.0 - 2.1009 * 0.894_427).abs() < 1e-3, "{hi}");
+        assert!((1.0 - lo - (hi - 1.0)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn welch_needs_two_per_arm() {
+        let (_, lo, hi) = welch(&o(1, 3.0, f64::NAN), &o(10, 2.0, 2.0));
+        assert!(lo.is_nan() && hi.is_nan());
+    }
+}
