@@ -378,12 +378,13 @@ fn outcomes(
 fn inr_of_inhibition(inhibition: f64) -> f64 {
     use k2bone_physiology::inr::{derived_vka_inhibition, InrTable};
     let table = InrTable::shipped();
-    let at = |inr: f64| derived_vka_inhibition(&table, inr).unwrap_or(f64::NAN);
+    // Inside (1, 6] the derivation cannot fail.
+    let at = |inr: f64| derived_vka_inhibition(&table, inr).unwrap_or(0.0);
     let (mut lo, mut hi) = (1.0 + 1e-9, 6.0);
-    if !(at(lo) < inhibition) {
+    if at(lo) >= inhibition {
         return lo;
     }
-    if !(at(hi) > inhibition) {
+    if at(hi) <= inhibition {
         return hi;
     }
     for _ in 0..60 {
