@@ -284,7 +284,7 @@ impl BoneHealthModel {
         calcification::derivative(&self.k, caxp_rel, uc_mgp)
     }
 
-    /// The derivatives of the upstream states only ([`BoneHealthModel::upstream_generic`] plus
+    /// The derivatives of the upstream states only (`BoneHealthModel::upstream_generic` plus
     /// their infusion rates); every other entry of `dy` is left unchanged. The fast path
     /// (k2bone-sim) integrates this chain on its own and hands it to the core as an input.
     pub fn upstream_rhs(&self, y: &[f64], inputs: &Inputs, dy: &mut [f64]) {

@@ -4,9 +4,9 @@
 //!
 //! | piece | what it does |
 //! |---|---|
-//! | [`split`] | reads sources and filters off the model's Jacobian |
-//! | [`upstream`] | the exact path of sources and filters, readable at any time |
-//! | [`engine`] | the BDF solve of the rest, with doses and output sampling |
+//! | `split` | reads sources and filters off the model's Jacobian |
+//! | `upstream` | the exact path of sources and filters, readable at any time |
+//! | `engine` | the BDF solve of the rest, with doses and output sampling |
 
 pub(crate) mod engine;
 pub(crate) mod split;
