@@ -42,7 +42,7 @@ const SCENARIOS: [(&str, &str, &str); 6] = [
 
 fn plan(name: &str, duration: &str, arm: &str) -> k2bone_scenario::Plan {
     let person = if name.starts_with("warfarin") {
-        "age_years = 70\nanticoagulant = \"warfarin\"\nvka_recycling_inhibition = 0.6"
+        "age_years = 70\nanticoagulant = \"warfarin\"\ninr = 2.0"
     } else {
         "age_years = 62"
     };
