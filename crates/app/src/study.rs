@@ -385,7 +385,7 @@ fn evidence_rows(p: &Plan) -> AppResult<Vec<EvidenceRow>> {
         }
     }
     let results = related::simulate_related(&chosen)?;
-    Ok(results
+    let mut rows: Vec<EvidenceRow> = results
         .into_iter()
         .map(|r| EvidenceRow {
             role: format!("{:?}", r.role).to_lowercase(),
@@ -397,6 +397,46 @@ fn evidence_rows(p: &Plan) -> AppResult<Vec<EvidenceRow>> {
             },
             simulated: format!("{:.2}", r.simulated),
             verdict: r.verdict,
+        })
+        .collect();
+    rows.extend(bone_evidence_rows()?);
+    Ok(rows)
+}
+
+/// The shipped bone validation (`data/validation/bone-results.json`, what `k2bone validate`
+/// gives with the shipped posterior; the gate test checks it is current): every held-out BMD
+/// result, hits and misses, so a report shows where its BMD numbers are and are not backed.
+pub const SHIPPED_BONE_RESULTS: &str = include_str!("../../../data/validation/bone-results.json");
+
+fn bone_evidence_rows() -> AppResult<Vec<EvidenceRow>> {
+    let v: crate::validate::BoneValidation = serde_json::from_str(SHIPPED_BONE_RESULTS)
+        .map_err(|e| AppError::failed(format!("data/validation/bone-results.json: {e}")))?;
+    Ok(v.targets
+        .into_iter()
+        .map(|t| EvidenceRow {
+            role: if t.shares_evidence_with.is_empty() {
+                "validation (BMD)".into()
+            } else {
+                "validation (BMD, in sample)".into()
+            },
+            source: t.source,
+            measure: format!("{} ({})", t.outcome, t.unit),
+            reported: format!(
+                "{} (accepted {:.2} to {})",
+                t.reported_text,
+                t.accept_lower,
+                t.accept_upper
+                    .map_or("∞".to_string(), |u| format!("{u:.2}"))
+            ),
+            simulated: format!(
+                "{:.2} [{:.2}, {:.2}]",
+                t.simulated, t.sim_lower, t.sim_upper
+            ),
+            verdict: if t.inside {
+                "inside".into()
+            } else {
+                format!("MISS by {:+.2}", t.miss)
+            },
         })
         .collect())
 }

@@ -20,6 +20,22 @@ fn demo_writes_a_self_contained_report_with_its_plots() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("report.html"), "{stdout}");
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    // The evidence section lists the held-out BMD results, hits and misses (issue 10).
+    let shipped: serde_json::Value =
+        serde_json::from_str(include_str!("../../../data/validation/bone-results.json")).unwrap();
+    let targets = shipped["targets"].as_array().unwrap();
+    let misses = targets.iter().filter(|t| t["inside"] == false).count();
+    assert!(misses > 0 && misses < targets.len());
+    assert_eq!(
+        html.matches("validation (BMD").count(),
+        targets.len(),
+        "one row per held-out BMD result"
+    );
+    assert_eq!(
+        html.matches("MISS by").count(),
+        misses,
+        "every miss is shown"
+    );
     // Every figure caption names its SVG and PNG files; each must exist with data in it.
     let mut named = 0;
     for piece in html.split("(also as ").skip(1) {
