@@ -5,9 +5,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use k2bone_calibration::bone::{
-    evaluate_target, quantile, run_designs, shipped_design_dir, BoneFit, Posterior, TargetResult,
-};
+use k2bone_calibration::bone::{evaluate_target, quantile, BoneFit, Posterior, TargetResult};
 use k2bone_calibration::{evaluate, fit_group, Evaluation, TargetFile, MIN_IMPROVEMENT};
 use k2bone_physiology::bone_response::{BoneParamFile, BONE_PARAM_NAMES};
 use k2bone_physiology::{CalciumBoneModel, KParamFile};
@@ -240,21 +238,7 @@ fn calibrate_bone(
         settings.burn_in = settings.burn_in.min(n / 2);
     }
     let started = std::time::Instant::now();
-    let names: Vec<&str> = all.bone_targets.iter().map(|t| t.design.as_str()).collect();
-    let n_designs = {
-        let mut u = names.clone();
-        u.sort_unstable();
-        u.dedup();
-        u.len()
-    };
-    cancel.check()?;
-    let designs = run_designs(&shipped_design_dir(), &names, &|done| {
-        progress.update(
-            "bone calibration designs",
-            done as f64 / n_designs.max(1) as f64,
-        )
-    })?;
-    cancel.check()?;
+    let designs = crate::validate::bone_designs(all, "bone calibration designs", progress, cancel)?;
     let fitted: Vec<String> = all
         .bone_targets
         .iter()

@@ -134,21 +134,7 @@ fn validate_bone(
     cancel: &Cancel,
 ) -> AppResult<BoneValidation> {
     let posterior = crate::study::shipped_posterior();
-    let names: Vec<&str> = all.bone_targets.iter().map(|t| t.design.as_str()).collect();
-    let n_designs = {
-        let mut u = names.clone();
-        u.sort_unstable();
-        u.dedup();
-        u.len()
-    };
-    cancel.check()?;
-    let designs = run_designs(&shipped_design_dir(), &names, &|done| {
-        progress.update(
-            "bone validation designs",
-            done as f64 / n_designs.max(1) as f64,
-        )
-    })?;
-    cancel.check()?;
+    let designs = bone_designs(all, "bone validation designs", progress, cancel)?;
     let targets = all
         .bone_targets
         .iter()
@@ -163,4 +149,20 @@ fn validate_bone(
         draws: posterior.draws.len(),
         targets,
     })
+}
+
+/// Simulates (once each) the designs the file's bone targets name, reporting progress as `task`.
+pub(crate) fn bone_designs(
+    all: &TargetFile,
+    task: &str,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> AppResult<std::collections::HashMap<String, k2bone_calibration::bone::DesignRun>> {
+    let names: Vec<&str> = all.bone_targets.iter().map(|t| t.design.as_str()).collect();
+    cancel.check()?;
+    let designs = run_designs(&shipped_design_dir(), &names, &|done, total| {
+        progress.update(task, done as f64 / total.max(1) as f64)
+    })?;
+    cancel.check()?;
+    Ok(designs)
 }

@@ -28,7 +28,7 @@ fn bench(c: &mut Criterion) {
         .collect();
     let names: Vec<&str> = targets.iter().map(|t| t.design.as_str()).collect();
     let t0 = Instant::now();
-    let designs = run_designs(&shipped_design_dir(), &names, &|_| {}).unwrap();
+    let designs = run_designs(&shipped_design_dir(), &names, &|_, _| {}).unwrap();
     let design_s = t0.elapsed().as_secs_f64();
     let posterior = BonePosterior::shipped();
     let draw = posterior.draws[0];

@@ -89,7 +89,7 @@ pub fn patient_model(
     };
     sc.person.anticoagulant = if c.vka_inhibition > 0.0 {
         Anticoagulant::Warfarin {
-            inr: inr_of_inhibition(c.vka_inhibition),
+            inr: inr_of_inhibition(c.vka_inhibition)?,
             recycling_inhibition: c.vka_inhibition,
         }
     } else {
@@ -373,19 +373,19 @@ fn outcomes(
 
 /// The stable INR whose derived recycling inhibition is `inhibition` (bisection on
 /// `k2bone_physiology::inr::derived_vka_inhibition`, which rises with the INR over (1, 6]); the
-/// trial covariate stays the inhibition the population draws, and scenarios name the INR.
-/// Outside the range the ends are returned (the population's draws lie inside).
-fn inr_of_inhibition(inhibition: f64) -> f64 {
+/// trial covariate stays the inhibition the population draws, and scenarios name the INR. An
+/// inhibition no INR in (1, 6] gives is refused with the accepted range.
+fn inr_of_inhibition(inhibition: f64) -> Result<f64, String> {
     use k2bone_physiology::inr::{derived_vka_inhibition, InrTable};
     let table = InrTable::shipped();
     // Inside (1, 6] the derivation cannot fail.
     let at = |inr: f64| derived_vka_inhibition(&table, inr).unwrap_or(0.0);
     let (mut lo, mut hi) = (1.0 + 1e-9, 6.0);
-    if at(lo) >= inhibition {
-        return lo;
-    }
-    if at(hi) <= inhibition {
-        return hi;
+    let (min, max) = (at(lo), at(hi));
+    if !(min..=max).contains(&inhibition) {
+        return Err(format!(
+            "vka_inhibition = {inhibition}: accepted {min:.3} to {max:.3} (a stable INR of 1 to 6)"
+        ));
     }
     for _ in 0..60 {
         let mid = 0.5 * (lo + hi);
@@ -395,5 +395,24 @@ fn inr_of_inhibition(inhibition: f64) -> f64 {
             hi = mid;
         }
     }
-    0.5 * (lo + hi)
+    Ok(0.5 * (lo + hi))
+}
+
+#[cfg(test)]
+mod inr_tests {
+    use super::inr_of_inhibition;
+    use k2bone_physiology::inr::{derived_vka_inhibition, InrTable};
+
+    #[test]
+    fn the_inr_of_an_inhibition_reads_back_and_absurd_ones_are_refused() {
+        let t = InrTable::shipped();
+        let want = derived_vka_inhibition(&t, 2.5).unwrap();
+        let inr = inr_of_inhibition(want).unwrap();
+        assert!((inr - 2.5).abs() < 1e-6, "{inr}");
+        let e = inr_of_inhibition(0.999_999).unwrap_err();
+        assert!(
+            e.contains("vka_inhibition") && e.contains("accepted"),
+            "{e}"
+        );
+    }
 }

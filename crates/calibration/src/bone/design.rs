@@ -96,21 +96,26 @@ pub fn run_design(dir: &Path, name: &str) -> Result<DesignRun, CalibrationError>
     })
 }
 
-/// Simulates every named design once (in parallel; `done(n)` after each), keyed by name.
+/// Simulates every named design once (in parallel; `done(finished, total)` after each), keyed by
+/// name; a name listed twice runs once.
 pub fn run_designs(
     dir: &Path,
     names: &[&str],
-    done: &(dyn Fn(usize) + Sync),
+    done: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<HashMap<String, DesignRun>, CalibrationError> {
     let mut unique: Vec<&str> = names.to_vec();
     unique.sort_unstable();
     unique.dedup();
+    let total = unique.len();
     let counter = std::sync::atomic::AtomicUsize::new(0);
     unique
         .par_iter()
         .map(|n| {
             let run = run_design(dir, n)?;
-            done(counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
+            done(
+                counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
+                total,
+            );
             Ok((n.to_string(), run))
         })
         .collect()
