@@ -2,12 +2,15 @@
 //! each result type implements `Display` as its report, and [`Csv`] wraps a result whose CSV
 //! table it renders. Faces print these; none formats a result of its own.
 
+mod compare;
 mod diet;
 mod evidence;
 mod evidence_csv;
 mod foods;
 mod inr;
 mod meta;
+mod study;
+mod validate;
 
 /// A result rendered as CSV (`print!("{}", Csv(&report))`).
 pub struct Csv<'a, T>(pub &'a T);

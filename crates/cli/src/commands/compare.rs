@@ -4,11 +4,10 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use k2bone_app::compare::{compare, CompareRequest, Comparison};
-use k2bone_app::{AppError, AppResult, Cancel, ScenarioSource};
-use k2bone_report::disclaimer::DISCLAIMER;
+use k2bone_app::compare::{compare, CompareRequest};
+use k2bone_app::{AppResult, Cancel, ScenarioSource};
 
-use crate::format::{outln, print_json, print_report, Format};
+use crate::format::{print_json, print_report, Csv, Format};
 use crate::progress::Bar;
 
 /// Compare arms side by side (end of study, difference from the first arm).
@@ -56,71 +55,7 @@ pub fn run(args: CompareArgs) -> AppResult<()> {
     drop(bar);
     match args.format {
         Format::Json => print_json(&c),
-        Format::Csv => print_csv(&c),
-        Format::Text => print_text(&c),
+        Format::Csv => print_report(&Csv(&c)),
+        Format::Text => print_report(&c),
     }
-}
-
-fn unit(c: &Comparison, key: &str) -> String {
-    c.units.get(key).cloned().flatten().unwrap_or_default()
-}
-
-fn print_csv(c: &Comparison) -> AppResult<()> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let first = &c.arms[0];
-    let mut head = vec!["key".to_string(), "unit".to_string()];
-    head.extend(c.arms.iter().map(|a| a.name.clone()));
-    head.extend(
-        c.arms
-            .iter()
-            .skip(1)
-            .map(|a| format!("{} - {}", a.name, first.name)),
-    );
-    w.write_record(&head).map_err(AppError::failed)?;
-    for (i, k) in c.keys.iter().enumerate() {
-        let mut row = vec![k.clone(), unit(c, k)];
-        row.extend(c.arms.iter().map(|a| format!("{}", a.values[i])));
-        row.extend(
-            c.arms
-                .iter()
-                .skip(1)
-                .map(|a| format!("{}", a.values[i] - first.values[i])),
-        );
-        w.write_record(&row).map_err(AppError::failed)?;
-    }
-    let bytes = w.into_inner().map_err(AppError::failed)?;
-    print_report(&String::from_utf8_lossy(&bytes))
-}
-
-fn print_text(c: &Comparison) -> AppResult<()> {
-    let width = c
-        .arms
-        .iter()
-        .map(|a| a.name.len())
-        .max()
-        .unwrap_or(8)
-        .max(16);
-    let mut head = format!("{:<34} {:<7}", "end of study", "unit");
-    for a in &c.arms {
-        head.push_str(&format!(" {:>width$}", a.name));
-    }
-    outln!("{}", crate::style::header(&head));
-    let first = &c.arms[0];
-    for (i, k) in c.keys.iter().enumerate() {
-        let mut line = format!("{:<34} {:<7}", k, unit(c, k));
-        for (j, a) in c.arms.iter().enumerate() {
-            let cell = if j == 0 {
-                format!("{:.2}", a.values[i])
-            } else {
-                format!("{:.2} ({:+.2})", a.values[i], a.values[i] - first.values[i])
-            };
-            line.push_str(&format!(" {cell:>width$}"));
-        }
-        outln!("{line}");
-    }
-    outln!(
-        "\n(in brackets: difference from `{}`)\n{DISCLAIMER}",
-        c.reference
-    );
-    Ok(())
 }

@@ -39,7 +39,7 @@ pub fn run(args: DemoArgs) -> AppResult<()> {
         &Cancel::new(),
     )?;
     if !args.quiet {
-        super::simulate::print_study(&output)?;
+        crate::format::print_report(&output)?;
     }
     let report = args.out.join("report.html");
     let (what, path) = if report.exists() {

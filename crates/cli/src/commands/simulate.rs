@@ -5,14 +5,11 @@ use std::path::PathBuf;
 
 use clap::Args;
 use k2bone_app::builtins::{self, Builtin};
-use k2bone_app::core_run::{simulate_core, CoreOutput, CoreRequest, Duration};
-use k2bone_app::{AppError, AppResult, Cancel, ScenarioSource, StudyOutput, StudyRequest};
-use k2bone_report::disclaimer::DISCLAIMER;
-use k2bone_results::core_summary::KEY_OUTPUTS;
+use k2bone_app::core_run::{simulate_core, CoreRequest, Duration};
+use k2bone_app::{AppError, AppResult, Cancel, ScenarioSource, StudyRequest};
 
-use crate::format::{outln, print_json, Format};
+use crate::format::{outln, print_json, print_report, Format};
 use crate::progress::Bar;
-use crate::style;
 
 #[derive(Debug, Args)]
 #[command(
@@ -125,7 +122,7 @@ pub fn run(args: SimulateArgs) -> AppResult<()> {
             return print_json(&output.summary);
         }
         if !args.quiet {
-            print_study(&output)?;
+            print_report(&output)?;
         }
         return Ok(());
     }
@@ -146,104 +143,7 @@ pub fn run(args: SimulateArgs) -> AppResult<()> {
         return print_json(&output.summary);
     }
     if !args.quiet {
-        print_core(&output)?;
+        print_report(&output)?;
     }
-    Ok(())
-}
-
-fn print_core(o: &CoreOutput) -> AppResult<()> {
-    let s = &o.summary;
-    outln!(
-        "simulated `{}`: {:.1} days, {} doses, {} solver steps in {:.1} ms",
-        s.scenario.name,
-        s.scenario.duration_days,
-        s.scenario.doses,
-        s.solver.stats.steps,
-        o.seconds * 1e3
-    );
-    for key in KEY_OUTPUTS {
-        let e = &s.end[key];
-        outln!("  {key:<15} start {:>12.6}  end {:>12.6}", e.start, e.value);
-    }
-    outln!("wrote {}", o.written.join(", "));
-    outln!("\n{DISCLAIMER}");
-    Ok(())
-}
-
-/// The key numbers table printed after a study: (end key, column label).
-const TABLE_KEYS: [(&str, &str); 6] = [
-    ("bmd_lumbar_pct_change", "LS BMD %"),
-    ("bmd_femoral_neck_pct_change", "FN BMD %"),
-    ("ucoc_coc_ratio_pct_change", "ucOC/cOC %"),
-    ("dp_ucmgp_pct_change", "dp-ucMGP %"),
-    ("calcification_index_pct_change", "calcif. %"),
-    ("hip_fracture_risk_10y_pct", "hip 10y %"),
-];
-
-/// Prints what was run, the end-of-study table, the files written and the disclaimer.
-pub fn print_study(o: &StudyOutput) -> AppResult<()> {
-    let s = &o.summary;
-    let head = format!(
-        "{}: {} arms x {:.0} days in {:.2} s",
-        s.title,
-        s.arms.len(),
-        s.duration_days,
-        o.seconds
-    );
-    outln!("{}", style::header(&head));
-    if let Some(q) = &s.question {
-        outln!("{q}");
-    }
-    for a in &s.arms {
-        outln!("  {:<20} {}", a.name, a.regimen.join("; "));
-    }
-    let mut head = format!("\n{:<20}", "arm");
-    for (_, label) in TABLE_KEYS {
-        head.push_str(&format!(" {label:>10}"));
-    }
-    outln!("{}", style::header(&head));
-    for a in &s.arms {
-        let mut line = format!("{:<20}", a.name);
-        for (key, _) in TABLE_KEYS {
-            // Values that round to zero print as 0.00, not -0.00.
-            let v = a.end.get(key).unwrap_or(f64::NAN);
-            line.push_str(&format!(" {:>10.2}", if v.abs() < 0.005 { 0.0 } else { v }));
-        }
-        outln!("{line}");
-    }
-    outln!("95% intervals (posterior of the calibrated bone response):");
-    for a in &s.arms {
-        let i = &a.interval;
-        outln!(
-            "  {:<18} LS [{:.2}, {:.2}]  FN [{:.2}, {:.2}]  hip 10y [{:.2}, {:.2}]",
-            a.name,
-            i.bmd_lumbar_pct_change.lower,
-            i.bmd_lumbar_pct_change.upper,
-            i.bmd_femoral_neck_pct_change.lower,
-            i.bmd_femoral_neck_pct_change.upper,
-            i.hip_fracture_risk_10y_pct.lower,
-            i.hip_fracture_risk_10y_pct.upper
-        );
-    }
-    if s.arms.iter().any(|a| a.inr.is_some()) {
-        println!(
-            "\nPredicted INR at the end (model; interval = calibration of the vitamin K pool):"
-        );
-        for a in &s.arms {
-            if let Some(i) = &a.inr {
-                println!(
-                    "  {:<20} {:.2} ({:.2}–{:.2})",
-                    a.name, i.inr, i.inr_low, i.inr_high
-                );
-            }
-        }
-        println!("  {}", k2bone_app::inr::INR_DISCLAIMER);
-    }
-    for n in &s.notes {
-        outln!("{}", style::note(&format!("note: {n}")));
-    }
-    let files: Vec<String> = o.written.iter().map(|p| p.display().to_string()).collect();
-    outln!("wrote {}", style::path(&files.join(", ")));
-    outln!("\n{}", style::note(DISCLAIMER));
     Ok(())
 }
