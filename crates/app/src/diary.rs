@@ -26,7 +26,7 @@ pub struct DiaryRequest {
 
 /// Reports the diary's intake per vitamer and day, its top contributors and safety flags.
 pub fn diary_report(foods: &Foods, req: &DiaryRequest) -> AppResult<DietLogReport> {
-    let person = req.person.person()?;
+    let person = crate::diet::validated(&req.person)?;
     let log = parse_csv(&foods.db, "diary", &req.csv, req.skip_unknown)?;
     Ok(DietLogReport {
         report: build(&foods.db, &log, &person),

@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use k2bone_diet::log::{read_log, DayIntake, DietLog, LogEntry, DEFAULT_HOUR};
 use k2bone_diet::plan::{suggest, FoodPlan, PlanOptions, Target};
 use k2bone_diet::report::{build, DietReport};
-use k2bone_diet::safety::{check, Anticoagulant, Person, SafetyFlag};
+pub use k2bone_diet::safety::SafetyProfile;
+use k2bone_diet::safety::{check, SafetyFlag};
 use k2bone_diet::{link, Intake};
 use k2bone_physiology::KParamFile;
 use k2bone_report::disclaimer::DISCLAIMER;
@@ -21,32 +22,11 @@ use crate::inr::{self, InrPrediction, UsualDiet};
 use crate::output_dir::write_file;
 use crate::{AppError, AppResult};
 
-/// What the safety rules need to know about the person.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct SafetyProfile {
-    pub anticoagulant: Option<Anticoagulant>,
-    /// Age, years (under 18 is outside the evidence).
-    pub age_years: Option<f64>,
-    /// Pregnant (outside the evidence).
-    pub pregnant: bool,
-}
-
-impl SafetyProfile {
-    pub(crate) fn person(&self) -> AppResult<Person> {
-        if let Some(a) = self
-            .age_years
-            .filter(|a| !a.is_finite() || *a < 0.0 || *a > 130.0)
-        {
-            return Err(AppError::bad_input(format!(
-                "--age {a} is out of range (accepted: 0 to 130 years)"
-            )));
-        }
-        Ok(Person {
-            anticoagulant: self.anticoagulant,
-            age_years: self.age_years,
-            pregnant: self.pregnant,
-        })
-    }
+/// Converts the profile's range error into the app's bad input (the CLI names the flag `--age`).
+pub(crate) fn validated(p: &SafetyProfile) -> AppResult<SafetyProfile> {
+    p.clone()
+        .validated()
+        .map_err(|e| AppError::bad_input(format!("--{e}")))
 }
 
 /// A diet log to report on.
@@ -87,7 +67,7 @@ pub struct DietLogReport {
 
 /// Reads a diet log and reports its intake.
 pub fn diet_report(foods: &Foods, req: &DietReportRequest) -> AppResult<DietLogReport> {
-    let person = req.person.person()?;
+    let person = validated(&req.person)?;
     let vka = person.anticoagulant.filter(|a| a.is_vka());
     if let Some(inr) = req.inr {
         inr::check_request(person.anticoagulant, inr)?;
@@ -146,7 +126,7 @@ pub struct DietPlan {
 
 /// Finds the plan with the fewest grams that meets the targets, and checks it for safety.
 pub fn diet_plan(foods: &Foods, req: &DietPlanRequest) -> AppResult<DietPlan> {
-    let person = req.person.person()?;
+    let person = validated(&req.person)?;
     let targets_ug = [
         (Target::Vitamer(Vitamer::Mk7), req.target_mk7_ug),
         (Target::Vitamer(Vitamer::Mk4), req.target_mk4_ug),
@@ -175,7 +155,7 @@ pub fn diet_plan(foods: &Foods, req: &DietPlanRequest) -> AppResult<DietPlan> {
 }
 
 /// The plan as a one-day log, so the same safety rules apply.
-fn plan_flags(plan: &FoodPlan, person: &Person) -> Vec<SafetyFlag> {
+fn plan_flags(plan: &FoodPlan, person: &SafetyProfile) -> Vec<SafetyFlag> {
     let mut log = DietLog {
         file: "plan".into(),
         days: vec!["plan".into()],

@@ -1,6 +1,6 @@
 //! Simulating one target with given extension parameters.
 
-use k2bone_physiology::{BoneHealthModel, CalciumBoneModel, KParams, Person};
+use k2bone_physiology::{BoneHealthModel, CalciumBoneModel, KParams, PersonInputs};
 use k2bone_sim::{grid, DoseEvent, OdeModel, Simulator};
 
 use crate::targets::{Measure, Target};
@@ -29,9 +29,9 @@ fn model_for(
     k: &KParams,
     t: &Target,
 ) -> Result<BoneHealthModel, CalibrationError> {
-    let person = Person {
+    let person = PersonInputs {
         d25_nmol_l: t.d25_nmol_l.unwrap_or(k.d25_reference_nmol_l),
-        ..Person::default()
+        ..PersonInputs::default()
     };
     Ok(BoneHealthModel::new(core.clone(), k.clone(), person)?)
 }

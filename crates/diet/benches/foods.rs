@@ -7,7 +7,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use k2bone_diet::log::parse_csv;
 use k2bone_diet::plan::{suggest, PlanOptions, Target};
 use k2bone_diet::report::build;
-use k2bone_diet::safety::Person;
+use k2bone_diet::safety::SafetyProfile;
 use k2bone_diet::FoodDb;
 use k2bone_store::Store;
 use k2bone_units::Vitamer;
@@ -48,7 +48,7 @@ fn bench_report(c: &mut Criterion) {
         g.bench_function(format!("days_{n}"), |b| {
             b.iter(|| {
                 let l = parse_csv(&db, "log.csv", &log, false).unwrap();
-                build(&db, &l, &Person::default()).days.len()
+                build(&db, &l, &SafetyProfile::default()).days.len()
             })
         });
     }

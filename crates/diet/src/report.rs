@@ -21,7 +21,7 @@ use crate::log::{DayIntake, DietLog};
 use crate::meals::{BoneSummary, MealRow};
 use crate::nutrient::{Intake, Nutrient};
 use crate::resolve::NameMapping;
-use crate::safety::{self, Person, SafetyFlag};
+use crate::safety::{self, SafetyFlag, SafetyProfile};
 use k2bone_units::Vitamer;
 
 /// A reference intake a diet is compared with.
@@ -162,7 +162,7 @@ pub fn variation(days: &[(String, Option<f64>)]) -> Variation {
 }
 
 /// Builds the report of `log` for `person`.
-pub fn build(db: &FoodDb, log: &DietLog, person: &Person) -> DietReport {
+pub fn build(db: &FoodDb, log: &DietLog, person: &SafetyProfile) -> DietReport {
     let daily: Vec<DayIntake> = log.daily(db);
     let bone_daily = log.bone_daily(db);
     let n = daily.len().max(1) as f64;

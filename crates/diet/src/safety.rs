@@ -83,12 +83,34 @@ impl FromStr for Anticoagulant {
     }
 }
 
-/// What the rules need to know about the person.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Person {
+/// What the rules need to know about the person (the diet commands ask for it). Not a second
+/// description of a person: that is `k2bone_scenario::Person`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
+pub struct SafetyProfile {
     pub anticoagulant: Option<Anticoagulant>,
+    /// Age, years (under 18 is outside the evidence).
     pub age_years: Option<f64>,
+    /// Pregnant (outside the evidence).
     pub pregnant: bool,
+}
+
+impl SafetyProfile {
+    /// Accepted ages, years.
+    pub const AGE_RANGE_YEARS: (f64, f64) = (0.0, 130.0);
+
+    /// The profile, or a message naming the field out of its accepted range.
+    pub fn validated(self) -> Result<SafetyProfile, String> {
+        let (lo, hi) = Self::AGE_RANGE_YEARS;
+        if let Some(a) = self
+            .age_years
+            .filter(|a| !a.is_finite() || *a < lo || *a > hi)
+        {
+            return Err(format!(
+                "age {a} is out of range (accepted: {lo} to {hi} years)"
+            ));
+        }
+        Ok(self)
+    }
 }
 
 /// How strongly a flag asks for attention.
@@ -221,7 +243,7 @@ fn weekly_means(days: &[DayIntake]) -> Vec<(f64, f64, f64)> {
 }
 
 /// Applies every rule. Flags come out in table order.
-pub fn check(person: &Person, log: &DietLog, days: &[DayIntake]) -> Vec<SafetyFlag> {
+pub fn check(person: &SafetyProfile, log: &DietLog, days: &[DayIntake]) -> Vec<SafetyFlag> {
     let mut flags = Vec::new();
     if let Some(drug) = person.anticoagulant.filter(|a| a.is_vka()) {
         for s in &log.supplements {

@@ -5,7 +5,7 @@
 
 use k2bone_diet::log::parse_csv;
 use k2bone_diet::report::build;
-use k2bone_diet::safety::Person;
+use k2bone_diet::safety::SafetyProfile;
 use k2bone_diet::{BoneNutrient, DietError, FoodDb, MatchKind, Nutrient};
 use k2bone_store::Store;
 use k2bone_units::Vitamer;
@@ -49,7 +49,7 @@ fn every_line_of_the_week_resolves_and_says_which_food_it_chose() {
     assert_eq!(r.kind, MatchKind::Words);
     assert!(r.food.contains("roasted") && r.note.as_deref().unwrap().contains("also matched"));
     // Every mapping of the log is in the report.
-    let report = build(db, &log, &Person::default());
+    let report = build(db, &log, &SafetyProfile::default());
     assert_eq!(report.mappings, log.mappings);
     assert!(report.disclaimer.contains("not medical advice"));
 }
@@ -83,7 +83,7 @@ fn household_measures_become_sr28_gram_weights() {
 fn meals_add_up_to_days_and_calcium_and_vitamin_d_come_from_food() {
     let db = db();
     let log = parse_csv(db, "dietitian-week.csv", WEEK, false).unwrap();
-    let report = build(db, &log, &Person::default());
+    let report = build(db, &log, &SafetyProfile::default());
     // Monday: breakfast, lunch, dinner, in that order.
     let mon: Vec<&str> = report
         .meals

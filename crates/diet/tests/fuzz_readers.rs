@@ -16,7 +16,7 @@ use k2bone_diet::foods::food_id;
 use k2bone_diet::import::{add_foods_csv, remove_user_food};
 use k2bone_diet::log::{parse_csv, GRAMS_RANGE};
 use k2bone_diet::report::build;
-use k2bone_diet::safety::Person;
+use k2bone_diet::safety::SafetyProfile;
 use k2bone_diet::FoodDb;
 use k2bone_store::Store;
 
@@ -117,7 +117,7 @@ proptest! {
                 assert!(e.grams.is_finite() && e.grams > 0.0 && e.grams <= GRAMS_RANGE.1 * 20.0, "{e:?}");
                 assert!(!e.day.chars().any(char::is_control));
             }
-            let r = format!("{:?}", build(db, &log, &Person::default()));
+            let r = format!("{:?}", build(db, &log, &SafetyProfile::default()));
             assert!(!r.contains("NaN"), "{r}");
         }
     }

@@ -10,7 +10,7 @@ use std::path::Path;
 use k2bone_diet::import::{add_foods_csv, remove_user_food};
 use k2bone_diet::log::parse_csv;
 use k2bone_diet::report::build;
-use k2bone_diet::safety::Person;
+use k2bone_diet::safety::SafetyProfile;
 use k2bone_diet::FoodDb;
 use k2bone_store::Store;
 
@@ -28,7 +28,7 @@ fn split(text: &str) -> (Vec<String>, String) {
 
 fn run_log(db: &FoodDb, name: &str, body: &str) -> Result<String, String> {
     let log = parse_csv(db, name, body, false).map_err(|e| e.to_string())?;
-    Ok(format!("{:?}", build(db, &log, &Person::default())))
+    Ok(format!("{:?}", build(db, &log, &SafetyProfile::default())))
 }
 
 fn run_import(name: &str, body: &str) -> Result<String, String> {

@@ -9,7 +9,7 @@
 use k2bone_diet::log::parse_csv;
 use k2bone_diet::meal_plan::parse_toml;
 use k2bone_diet::report::build;
-use k2bone_diet::safety::Person;
+use k2bone_diet::safety::SafetyProfile;
 use k2bone_diet::{DietError, FoodDb};
 use k2bone_store::Store;
 use k2bone_units::Vitamer;
@@ -31,7 +31,7 @@ const LOG: &str = "day,food,grams\n1,natto,50\n1,Cheddar cheese,30\n2,Spinach,10
 fn hand_computed_log_per_vitamer_per_day() {
     let db = db();
     let log = parse_csv(db, "log.csv", LOG, false).unwrap();
-    let r = build(db, &log, &Person::default());
+    let r = build(db, &log, &SafetyProfile::default());
     assert_eq!(r.days.len(), 2);
     let (d1, d2) = (&r.days[0].ug, &r.days[1].ug);
     // Day 1: K1 = 23.1 x 0.5 + 2.4 x 0.3 = 11.55 + 0.72 = 12.27; MK-4 = 8.6 x 0.3 = 2.58;
@@ -78,7 +78,7 @@ fn hand_computed_log_per_vitamer_per_day() {
 fn json_has_the_documented_keys_with_null_for_not_measured() {
     let db = db();
     let log = parse_csv(db, "log.csv", LOG, false).unwrap();
-    let j = serde_json::to_value(build(db, &log, &Person::default())).unwrap();
+    let j = serde_json::to_value(build(db, &log, &SafetyProfile::default())).unwrap();
     let m = &j["mean_per_day_ug"];
     for k in [
         "k1", "mk4", "mk5", "mk6", "mk7", "mk8", "mk9", "mk10", "total_k2",
@@ -167,7 +167,7 @@ fn unknown_foods_list_every_name_with_suggestions() {
     assert!(err.is_bad_input());
     // --skip-unknown: the report lists them instead of failing; the known rows still count.
     let log = parse_csv(db, "log.csv", text, true).unwrap();
-    let r = build(db, &log, &Person::default());
+    let r = build(db, &log, &SafetyProfile::default());
     assert_eq!(r.unknown_foods.len(), 2);
     close(r.days[0].ug.vitamer(Vitamer::Mk7), 100.0);
 }
@@ -240,7 +240,7 @@ fn supplements_count_in_the_day_total() {
     let db = db();
     let text = "day,food,grams,dose\n1,natto,10,\n1,supplement:mk7,,180 ug\n";
     let log = parse_csv(db, "log.csv", text, false).unwrap();
-    let r = build(db, &log, &Person::default());
+    let r = build(db, &log, &SafetyProfile::default());
     // 10 g natto = 100 ug MK-7, plus 180 ug from the supplement.
     close(r.days[0].ug.vitamer(Vitamer::Mk7), 280.0);
     close(r.days[0].supplements_ug.vitamer(Vitamer::Mk7), 180.0);

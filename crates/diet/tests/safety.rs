@@ -5,7 +5,7 @@
 
 use k2bone_diet::log::parse_csv;
 use k2bone_diet::report::build;
-use k2bone_diet::safety::{Anticoagulant, Person, SafetyFlag, Severity, RULES};
+use k2bone_diet::safety::{Anticoagulant, SafetyFlag, SafetyProfile, Severity, RULES};
 use k2bone_diet::FoodDb;
 use k2bone_store::Store;
 
@@ -15,16 +15,16 @@ fn db() -> &'static FoodDb {
     DB.get_or_init(|| FoodDb::open(&mut Store::in_memory().unwrap()).unwrap())
 }
 
-fn flags(person: &Person, text: &str) -> Vec<SafetyFlag> {
+fn flags(person: &SafetyProfile, text: &str) -> Vec<SafetyFlag> {
     let db = db();
     let log = parse_csv(db, "log.csv", text, false).unwrap();
     build(db, &log, person).safety_flags
 }
 
-fn on(drug: Anticoagulant) -> Person {
-    Person {
+fn on(drug: Anticoagulant) -> SafetyProfile {
+    SafetyProfile {
         anticoagulant: Some(drug),
-        ..Person::default()
+        ..SafetyProfile::default()
     }
 }
 
@@ -69,7 +69,7 @@ fn rule_vka_supplement_flags_any_vitamin_k_supplement() {
         assert!(s.source.contains("Theuwissen"));
     }
     // Without an anticoagulant, a supplement alone raises no VKA flag.
-    assert!(!ids(&flags(&Person::default(), text)).contains(&"vka-supplement"));
+    assert!(!ids(&flags(&SafetyProfile::default(), text)).contains(&"vka-supplement"));
 }
 
 #[test]
@@ -141,15 +141,15 @@ fn rule_doac_not_vka_says_so_and_raises_no_vka_flag() {
 fn rule_high_dose_flags_supplements_above_the_highest_trial_dose_and_never_food() {
     // MK-7 supplement 370 ug > 360 ug/d (Emaus 2010); 360 ug is not above.
     let mk7 = |ug: u32| format!("day,food,grams,dose\n1,supplement:mk7,,{ug} ug\n");
-    assert!(ids(&flags(&Person::default(), &mk7(370))).contains(&"high-dose"));
-    assert!(!ids(&flags(&Person::default(), &mk7(360))).contains(&"high-dose"));
+    assert!(ids(&flags(&SafetyProfile::default(), &mk7(370))).contains(&"high-dose"));
+    assert!(!ids(&flags(&SafetyProfile::default(), &mk7(360))).contains(&"high-dose"));
     // MK-4 45 mg supplement is at, not above, the Japanese trial dose; 60 mg is above.
     let mk4 = |mg: u32| format!("day,food,grams,dose\n1,supplement:mk4,,{mg} mg\n");
-    assert!(!ids(&flags(&Person::default(), &mk4(45))).contains(&"high-dose"));
-    assert!(ids(&flags(&Person::default(), &mk4(60))).contains(&"high-dose"));
+    assert!(!ids(&flags(&SafetyProfile::default(), &mk4(45))).contains(&"high-dose"));
+    assert!(ids(&flags(&SafetyProfile::default(), &mk4(60))).contains(&"high-dose"));
     // Issue 14: half a pack of natto (40 g = 400 ug MK-7, above 360) without an anticoagulant
     // raises no alarm: food portions never fire the rule, and no other rule fires either.
-    assert!(flags(&Person::default(), "day,food,grams\n1,natto,40\n").is_empty());
+    assert!(flags(&SafetyProfile::default(), "day,food,grams\n1,natto,40\n").is_empty());
 }
 
 #[test]
@@ -184,9 +184,11 @@ fn rule_vka_natto_flags_natto_in_any_amount() {
         "day,food,grams\n1,natto,40\n"
     ))
     .contains(&"vka-natto"));
-    assert!(
-        !ids(&flags(&Person::default(), "day,food,grams\n1,natto,40\n")).contains(&"vka-natto")
-    );
+    assert!(!ids(&flags(
+        &SafetyProfile::default(),
+        "day,food,grams\n1,natto,40\n"
+    ))
+    .contains(&"vka-natto"));
 }
 
 /// Severity of the food-source flag for `grams` of `food` on warfarin, `None` when it does not fire.
@@ -297,7 +299,7 @@ fn rule_vka_day_swing_flags_4_day_means_100_and_150_above_the_usual_day() {
                                                                   // One week only: the week-to-week rule cannot see this, the day-swing rule does.
     assert!(!ids(&flags(&on(Anticoagulant::Warfarin), &week(63.0))).contains(&"vka-weekly-change"));
     // Without an anticoagulant nothing fires.
-    assert!(flags(&Person::default(), &week(63.0)).is_empty());
+    assert!(flags(&SafetyProfile::default(), &week(63.0)).is_empty());
 }
 
 /// The issue's case: a warfarin user's week with natto twice (40 g each: 400 ug MK-7 a serving,
@@ -342,13 +344,13 @@ fn the_natto_week_warns_on_warfarin_and_raises_nothing_without_an_anticoagulant(
         .iter()
         .any(|f| f.rule == "vka-day-swing" && f.severity == Severity::Warning));
     // The same week without an anticoagulant: no flag at all.
-    assert!(flags(&Person::default(), NATTO_WEEK).is_empty());
+    assert!(flags(&SafetyProfile::default(), NATTO_WEEK).is_empty());
 }
 #[test]
 fn rule_pregnancy_is_outside_the_evidence() {
-    let p = Person {
+    let p = SafetyProfile {
         pregnant: true,
-        ..Person::default()
+        ..SafetyProfile::default()
     };
     let f = flags(&p, "day,food,grams\n1,natto,5\n");
     assert!(f
@@ -358,14 +360,14 @@ fn rule_pregnancy_is_outside_the_evidence() {
 
 #[test]
 fn rule_child_is_outside_the_evidence() {
-    let p = Person {
+    let p = SafetyProfile {
         age_years: Some(12.0),
-        ..Person::default()
+        ..SafetyProfile::default()
     };
     assert!(ids(&flags(&p, "day,food,grams\n1,natto,5\n")).contains(&"child"));
-    let adult = Person {
+    let adult = SafetyProfile {
         age_years: Some(18.0),
-        ..Person::default()
+        ..SafetyProfile::default()
     };
     assert!(!ids(&flags(&adult, "day,food,grams\n1,natto,5\n")).contains(&"child"));
 }

@@ -73,18 +73,21 @@ pub const EXT_STATES: [(&str, &str, &str); 14] = [
 /// Number of states of the full model.
 pub const N_FULL: usize = N_CORE + EXT_STATES.len();
 
-/// Who is simulated, beyond the core's parameters.
+/// What the extension needs to know about the person simulated, beyond the core's parameters.
+/// Not a second description of the person: the one `Person` (who is simulated, as written in a
+/// scenario) is `k2bone_scenario::Person`, and the scenario builder derives these inputs from it
+/// (`vka_inhibition` from the anticoagulant and stable INR, docs/model/inr.md).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Person {
+pub struct PersonInputs {
     /// Serum 25(OH)D at the start, nmol/L.
     pub d25_nmol_l: f64,
     /// Inhibition of vitamin K recycling by a vitamin K antagonist, 0 (none) … 1 (complete).
     pub vka_inhibition: f64,
 }
 
-impl Default for Person {
+impl Default for PersonInputs {
     fn default() -> Self {
-        Person {
+        PersonInputs {
             d25_nmol_l: 75.0,
             vka_inhibition: 0.0,
         }
@@ -105,7 +108,7 @@ pub struct ExtBaseline {
 pub struct BoneHealthModel {
     core: CalciumBoneModel,
     k: KParams,
-    person: Person,
+    person: PersonInputs,
     pk: [VitamerPk; 3],
     base: ExtBaseline,
 }
@@ -115,14 +118,18 @@ impl Default for BoneHealthModel {
         BoneHealthModel::new(
             CalciumBoneModel::default(),
             KParamFile::shipped().params,
-            Person::default(),
+            PersonInputs::default(),
         )
         .expect("shipped parameters are valid")
     }
 }
 
 impl BoneHealthModel {
-    pub fn new(core: CalciumBoneModel, k: KParams, person: Person) -> Result<Self, ModelError> {
+    pub fn new(
+        core: CalciumBoneModel,
+        k: KParams,
+        person: PersonInputs,
+    ) -> Result<Self, ModelError> {
         k.validate()?;
         if !(person.d25_nmol_l.is_finite() && person.d25_nmol_l > 0.0 && person.d25_nmol_l <= 500.0)
         {
@@ -166,7 +173,7 @@ impl BoneHealthModel {
     pub fn k_params(&self) -> &KParams {
         &self.k
     }
-    pub fn person(&self) -> &Person {
+    pub fn person(&self) -> &PersonInputs {
         &self.person
     }
     pub fn ext_baseline(&self) -> &ExtBaseline {

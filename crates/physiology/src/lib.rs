@@ -47,7 +47,7 @@ mod states;
 mod supplements;
 pub mod vitamin_d;
 
-pub use bone_health::{BoneHealthModel, ExtBaseline, ExtState, Person, EXT_STATES, N_FULL};
+pub use bone_health::{BoneHealthModel, ExtBaseline, ExtState, PersonInputs, EXT_STATES, N_FULL};
 pub use ext_outputs::EXT_OUTPUTS;
 pub use kparams::{
     KParamFile, KParams, ParamEntry, ParamKind, K_PARAM_NAMES, SHIPPED_K_PARAMS_TOML,

@@ -4,8 +4,8 @@
 //! tells which input each constant of the trace is.
 
 use k2bone_physiology::{
-    Agent, BoneHealthModel, CalciumBoneModel, Drug, KParamFile, Person, EXT_OUTPUTS, EXT_STATES,
-    K_PARAM_NAMES, OUTPUTS, STATES,
+    Agent, BoneHealthModel, CalciumBoneModel, Drug, KParamFile, PersonInputs, EXT_OUTPUTS,
+    EXT_STATES, K_PARAM_NAMES, OUTPUTS, STATES,
 };
 
 use crate::trace::Sym;
@@ -268,7 +268,7 @@ impl SbmlModel for BoneHealthModel {
         let n_core = core_inputs(self.core()).len();
         let mut core = self.core().clone();
         let mut k = self.k_params().clone();
-        let mut person: Person = *self.person();
+        let mut person: PersonInputs = *self.person();
         if i < n_core {
             core = core_with_input(self.core(), i, value)?;
         } else if i < n_core + K_PARAM_NAMES.len() {

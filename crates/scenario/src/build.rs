@@ -70,17 +70,7 @@ impl Scenario {
                 .with_param("OralCa", oral_ca_mmol_per_h)
                 .map_err(model_err)?;
         }
-        let vka = match p.anticoagulant {
-            Anticoagulant::Warfarin {
-                recycling_inhibition,
-                ..
-            } => recycling_inhibition,
-            _ => 0.0,
-        };
-        let person = k2bone_physiology::Person {
-            d25_nmol_l: p.d25_nmol_l,
-            vka_inhibition: vka,
-        };
+        let person = p.model_inputs();
         let model =
             BoneHealthModel::new(core, KParamFile::shipped().params, person).map_err(model_err)?;
         // Women: the core's clock runs from 41; menopause (the end of its transition) is at 51,

@@ -85,7 +85,8 @@ pub struct SiteScores {
     pub femoral_neck: f64,
 }
 
-/// Who is simulated.
+/// Who is simulated: the one description of a person. The model's inputs are derived from it
+/// ([`Person::model_inputs`]); the diet rules read only a `k2bone_diet::safety::SafetyProfile`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Person {
     pub sex: Sex,
@@ -104,6 +105,23 @@ pub struct Person {
 }
 
 impl Person {
+    /// What the model's extension reads from this person: 25(OH)D at the start, and the
+    /// inhibition of vitamin K recycling derived from the anticoagulant's stable INR (0 without
+    /// a vitamin K antagonist).
+    pub fn model_inputs(&self) -> k2bone_physiology::PersonInputs {
+        let vka_inhibition = match self.anticoagulant {
+            Anticoagulant::Warfarin {
+                recycling_inhibition,
+                ..
+            } => recycling_inhibition,
+            _ => 0.0,
+        };
+        k2bone_physiology::PersonInputs {
+            d25_nmol_l: self.d25_nmol_l,
+            vka_inhibition,
+        }
+    }
+
     /// Years since the model's menopause (age 51, the end of the core's transition) at the start
     /// of treatment: `years_since_menopause` if given, else age − 51; `None` for men.
     pub fn model_years_since_menopause(&self) -> Option<f64> {

@@ -2,8 +2,8 @@
 //! could get wrong, checked on the full model with the simulator.
 
 use k2bone_physiology::{
-    Agent, BoneHealthModel, CalciumBoneModel, ExtState, KParamFile, Person, RateEffects, N_CORE,
-    N_FULL,
+    Agent, BoneHealthModel, CalciumBoneModel, ExtState, KParamFile, PersonInputs, RateEffects,
+    N_CORE, N_FULL,
 };
 use k2bone_sim::{grid, DoseEvent, OdeModel, Simulator};
 
@@ -164,9 +164,9 @@ fn vitamin_d_deficiency_lowers_calcium_absorption_and_raises_pth() {
     let deficient = BoneHealthModel::new(
         CalciumBoneModel::default(),
         k,
-        Person {
+        PersonInputs {
             d25_nmol_l: 20.0,
-            ..Person::default()
+            ..PersonInputs::default()
         },
     )
     .unwrap();
@@ -207,9 +207,9 @@ fn warfarin_lowers_carboxylation_and_makes_it_depend_on_intake() {
     let on_vka = BoneHealthModel::new(
         CalciumBoneModel::default(),
         k,
-        Person {
+        PersonInputs {
             vka_inhibition: 0.9,
-            ..Person::default()
+            ..PersonInputs::default()
         },
     )
     .unwrap();
