@@ -266,9 +266,30 @@ fn person(node: Option<Node>) -> Result<Person, ScenarioError> {
     }
     let anticoagulant = match n.str("anticoagulant", "\"none\"")? {
         None => Anticoagulant::None,
-        Some(s) => match s.to_ascii_lowercase().as_str() {
-            "none" | "no" => Anticoagulant::None,
-            "warfarin" | "vka" | "acenocoumarol" | "phenprocoumon" => {
+        Some(s) if ["none", "no"].contains(&s.trim().to_ascii_lowercase().as_str()) => {
+            Anticoagulant::None
+        }
+        // The drug names (and brand aliases) have one table: k2bone_diet's `Anticoagulant`;
+        // `vka` and `doac` name the classes.
+        Some(s) => {
+            let class = s.trim().to_ascii_lowercase();
+            let vka = match class.as_str() {
+                "vka" => true,
+                "doac" => false,
+                _ => s
+                    .parse::<k2bone_diet::safety::Anticoagulant>()
+                    .map_err(|_| {
+                        n.err(
+                            "anticoagulant",
+                            format!(
+                                "`{s}` is not accepted (accepted: none, vka, doac, {})",
+                                k2bone_diet::safety::Anticoagulant::ACCEPTED
+                            ),
+                        )
+                    })?
+                    .is_vka(),
+            };
+            if vka {
                 let inr = n.num("inr")?.ok_or_else(|| {
                     n.err(
                         "anticoagulant",
@@ -276,8 +297,8 @@ fn person(node: Option<Node>) -> Result<Person, ScenarioError> {
                     )
                 })?;
                 let table = k2bone_physiology::inr::InrTable::shipped();
-                let inh = k2bone_physiology::inr::derived_vka_inhibition(&table, inr)
-                    .map_err(|_| {
+                let inh =
+                    k2bone_physiology::inr::derived_vka_inhibition(&table, inr).map_err(|_| {
                         n.err(
                             "inr",
                             format!(
@@ -290,15 +311,10 @@ fn person(node: Option<Node>) -> Result<Person, ScenarioError> {
                     inr,
                     recycling_inhibition: inh,
                 }
+            } else {
+                Anticoagulant::Doac
             }
-            "doac" | "apixaban" | "rivaroxaban" | "dabigatran" | "edoxaban" => Anticoagulant::Doac,
-            _ => {
-                return Err(n.err(
-                    "anticoagulant",
-                    format!("`{s}` is not accepted (accepted: none, warfarin, acenocoumarol, phenprocoumon (vitamin K antagonists), doac, apixaban, rivaroxaban, dabigatran, edoxaban)"),
-                ))
-            }
-        },
+        }
     };
     if !matches!(anticoagulant, Anticoagulant::Warfarin { .. }) && n.get("inr").is_some() {
         return Err(n.err(
