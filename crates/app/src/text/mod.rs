@@ -2,6 +2,7 @@
 //! each result type implements `Display` as its report, and [`Csv`] wraps a result whose CSV
 //! table it renders. Faces print these; none formats a result of its own.
 
+mod cross_validation;
 mod diet;
 mod evidence;
 mod evidence_csv;
