@@ -18,6 +18,7 @@
 //! | list or look up the built-in runs | [`builtins::all`], [`builtins::find`] | [`builtins::Builtin`] |
 //! | compare the model with trials it was not fitted to | [`validate::validate`] | [`validate::Validation`] |
 //! | fit the vitamin K extension | [`calibrate::calibrate`] | [`calibrate::Calibration`] |
+//! | leave each calibration trial out of the bone fit and predict it | [`cross_validation::cross_validate`] | [`cross_validation::CrossValidation`] |
 //! | meta-analyse a CSV of studies | [`meta::meta_analysis`] | [`meta::MetaAnalysis`] |
 //! | list, show, import trials; pool an outcome; re-run a published analysis | [`evidence::TrialDb`], [`evidence::analyze`], [`evidence::reproduce`] | [`evidence::EvidenceAnalysis`], [`evidence::Reproduced`] |
 //! | run a virtual trial (or one shard), merge shards, compare with the real trial | [`trial::run_trial`], [`trial::merge`], [`trial::compare`] | [`trial::TrialOutput`], [`trial::TrialComparison`] |
@@ -42,6 +43,7 @@ pub mod builtins;
 pub mod calibrate;
 pub mod compare;
 pub mod core_run;
+pub mod cross_validation;
 pub mod diary;
 pub mod diet;
 mod error;

@@ -38,6 +38,11 @@ pub fn documents() -> Vec<(&'static str, &'static str, Schema)> {
             schema_for!(crate::calibrate::Calibration),
         ),
         (
+            "cross-validation",
+            "calibrate --leave-one-trial-out --format json",
+            schema_for!(crate::cross_validation::CrossValidation),
+        ),
+        (
             "meta-analysis",
             "meta --format json",
             schema_for!(crate::meta::MetaAnalysis),

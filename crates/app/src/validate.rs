@@ -159,8 +159,18 @@ pub(crate) fn bone_designs(
     cancel: &Cancel,
 ) -> AppResult<std::collections::HashMap<String, k2bone_calibration::bone::DesignRun>> {
     let names: Vec<&str> = all.bone_targets.iter().map(|t| t.design.as_str()).collect();
+    design_runs(&names, task, progress, cancel)
+}
+
+/// Simulates (once each) the named designs of `data/bone/designs/`, reporting progress as `task`.
+pub(crate) fn design_runs(
+    names: &[&str],
+    task: &str,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> AppResult<std::collections::HashMap<String, k2bone_calibration::bone::DesignRun>> {
     cancel.check()?;
-    let designs = run_designs(&shipped_design_dir(), &names, &|done, total| {
+    let designs = run_designs(&shipped_design_dir(), names, &|done, total| {
         progress.update(task, done as f64 / total.max(1) as f64)
     })?;
     cancel.check()?;

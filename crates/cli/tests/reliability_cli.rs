@@ -318,3 +318,31 @@ fn concurrent_runs_into_one_out_never_interleave_or_clobber() {
         );
     }
 }
+
+/// Issue 10: `calibrate --leave-one-trial-out` is bad input (exit 2, saying what it needs) on a
+/// file without bone targets, and clap refuses it beside `--check`.
+#[test]
+fn leave_one_trial_out_names_what_it_needs() {
+    let t = tempfile::tempdir().unwrap();
+    let pk = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/calibration/pk.toml");
+    let pk = pk.to_str().unwrap();
+    let o = k2bone(
+        t.path(),
+        &["calibrate", "--targets", pk, "--leave-one-trial-out"],
+    );
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("[[bone_target]]"), "{err}");
+    let o = k2bone(
+        t.path(),
+        &[
+            "calibrate",
+            "--targets",
+            pk,
+            "--leave-one-trial-out",
+            "--check",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o).1);
+    assert!(text(&o).1.contains("cannot be used with"), "{}", text(&o).1);
+}

@@ -3,6 +3,7 @@
 //! table it renders. Faces print these; none formats a result of its own.
 
 mod compare;
+mod cross_validation;
 mod diet;
 mod evidence;
 mod evidence_csv;

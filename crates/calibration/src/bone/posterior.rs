@@ -325,12 +325,33 @@ impl BoneFit<'_> {
         x
     }
 
+    /// The bone-response parameters and the discrepancy tau at a point in the sampler's
+    /// coordinates (free parameters, then ln tau), such as [`BoneFit::mode`]; `None` when the
+    /// point has the wrong length or its parameters are out of range.
+    pub fn params_at(&self, x: &[f64]) -> Option<(BoneResponseParams, f64)> {
+        let free = self.free();
+        if x.len() != free.len() + 1 {
+            return None;
+        }
+        let (theta, ln_tau) = x.split_at(free.len());
+        Some((self.params_of(&free, theta)?, ln_tau[0].exp()))
+    }
+
     /// Runs the sampler from a ball around the posterior mode; `progress(iteration, iterations)`.
     pub fn sample(&self, progress: &(dyn Fn(usize, usize) + Sync)) -> BoneFitResult {
+        self.sample_from(&self.mode(), progress)
+    }
+
+    /// Runs the sampler from a ball around `mode` (from [`BoneFit::mode`], found once by the
+    /// caller); `progress(iteration, iterations)`.
+    pub fn sample_from(
+        &self,
+        mode: &[f64],
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> BoneFitResult {
         let free = self.free();
         let s = self.settings;
         let mut rng = sampler::init_rng(s.seed);
-        let mode = self.mode();
         let init: Vec<Vec<f64>> = (0..s.walkers)
             .map(|_| loop {
                 let x: Vec<f64> = mode
