@@ -19,7 +19,7 @@
   const KNOWN_OUTCOME = ["outcome", "visit_day", "n", "mean", "sd", "ci95_low", "ci95_high"];
   const KNOWN_ARM = ["draw_id", "arm", "n_randomised", "n_failed", "outcomes", "fractures"];
   const KNOWN_SUMMARY = ["title", "n_patients", "control_arm", "evidence_study", "evidence_arm", "arms", "failure_reasons", "failures", "notes"];
-  const months = (d) => K2.fmt(d / 30.4375, 3);
+  const months = (d) => String(Math.round(d / 30.4375 * 10) / 10);
   const ci = (lo, hi) => `[${fmt(lo)}, ${fmt(hi)}]`;
   const uniq = (xs) => [...new Set(xs)];
   const state = { examples: [], chosen: null };
@@ -102,7 +102,7 @@
     return el("div", {},
       el("p", {}, `${c.treated_arm} minus ${c.control_arm} (evidence: ${c.study_id}, draw ${c.draw_id})`),
       el("table", { "data-testid": "trial-compare" },
-        el("tr", {}, ["outcome", "month", "simulated", "95% CI", "n (treated/control)", "reported", "95% CI", "reported in simulated CI", "simulated in reported CI", "source"].map((h) => el("th", {}, h))),
+        el("tr", {}, ["outcome", "month", "simulated", "95% CI", "n treated/control", "reported", "95% CI", "reported in sim. CI", "sim. in reported CI", "source"].map((h) => el("th", {}, h))),
         c.rows.map((r) => el("tr", {},
           el("td", {}, LABELS[r.outcome] || r.outcome), el("td", { class: "num" }, r.timepoint_months),
           el("td", { class: "num" }, fmt(r.simulated_difference)), el("td", { class: "num" }, ci(r.simulated_ci95_low, r.simulated_ci95_high)),
@@ -124,7 +124,7 @@
     const fracBox = el("div", {});
     const redraw = () => { tableBox.replaceChildren(summaryTable(s, pick.draw, pick.day)); fracBox.replaceChildren(fractureTable(s, pick.draw)); };
     const visitSel = el("select", { id: "trial-visit", onchange: (e) => { pick.day = Number(e.target.value); redraw(); } },
-      visits.map((d) => el("option", { value: d, selected: d === pick.day }, `month ${months(d)}`)));
+      visits.map((d) => el("option", { value: d, selected: d === pick.day }, `month ${months(d)} (day ${Math.round(d)})`)));
     const drawSel = draws.length > 1 ? el("label", {}, "parameter draw", el("select", { id: "trial-draw", onchange: (e) => { pick.draw = Number(e.target.value); redraw(); } },
       draws.map((d) => el("option", { value: d }, d)))) : null;
     const files = run.files.map((f) => el("li", {}, el("a", { href: `${created.status_url}/files/${f.name}`, download: f.name, "data-file": f.name }, f.name),
@@ -194,7 +194,7 @@
           "where the evidence database has the real trial's results, they are shown beside the simulated ones."),
         el("div", { class: "layout" },
           el("div", {},
-            el("fieldset", {}, el("legend", {}, "Trial"), el("label", {}, "example trial", select), design,
+            el("fieldset", {}, el("legend", {}, "Trial"), el("label", { class: "wide" }, "example trial", select), design,
               el("details", {}, el("summary", {}, "Trial file (TOML, editable)"), toml)),
             el("fieldset", {}, el("legend", {}, "Run"),
               el("label", {}, `patients per arm (1 to ${cap})`, n), el("label", {}, "seed", seed),

@@ -15,7 +15,10 @@
 //! | pages, scripts, uPlot (vendored, MIT) | [`assets`] |
 //!
 //! The server binds 127.0.0.1 unless told otherwise (`k2bone serve --bind`); no request path
-//! reaches the file system (assets are compiled in, scenarios and data come in the body).
+//! reaches the file system (assets are compiled in, scenarios and data come in the body). A
+//! virtual trial writes into its own folder of the server's run folder (`DATA/web-runs/server-…`,
+//! removed with its job and when the server stops); its files are served from a fixed list of
+//! names (`api::trial::FILES`).
 
 pub mod api;
 pub mod assets;
