@@ -22,6 +22,7 @@
 //! | meta-analyse a CSV of studies | [`meta::meta_analysis`] | [`meta::MetaAnalysis`] |
 //! | list, show, import trials; pool an outcome; re-run a published analysis | [`evidence::TrialDb`], [`evidence::analyze`], [`evidence::reproduce`] | [`evidence::EvidenceAnalysis`], [`evidence::Reproduced`] |
 //! | run a virtual trial (or one shard), merge shards, compare with the real trial | [`trial::run_trial`], [`trial::merge`], [`trial::compare`] | [`trial::TrialOutput`], [`trial::TrialComparison`] |
+//! | list the shipped example trials, read a trial text's design | [`trial_examples::examples`], [`trial_examples::describe`] | [`trial_examples::TrialExample`] |
 //! | search and show foods, add foods | [`foods::Foods`] | [`foods::FoodSearch`], [`foods::FoodDetail`] |
 //! | export the model (a scenario arm, or the core) as SBML L3V2 | [`sbml_export::export_sbml`] | [`sbml_export::SbmlExport`] |
 //! | report on a diet log, plan foods toward a target | [`diet::diet_report`], [`diet::diet_plan`] | [`diet::DietLogReport`], [`diet::DietPlan`] |
@@ -64,6 +65,7 @@ pub mod study_view;
 pub mod text;
 pub mod trial;
 mod trial_compare;
+pub mod trial_examples;
 pub mod validate;
 
 use std::path::PathBuf;
@@ -96,6 +98,7 @@ pub const USE_CASES: &[&str] = &[
     "study_view",
     "saved",
     "export_sbml",
+    "trial",
 ];
 
 /// The built-in demo scenario (MK-7 180 µg/d for 3 years, with and without D3 + calcium).

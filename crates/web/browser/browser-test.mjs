@@ -2,7 +2,8 @@
 // driven by playwright-core through executablePath), against a `k2bone serve` started here on a
 // free loopback port with a fresh database. The flow of issue 16's "Done when": fill a scenario,
 // run it, see a chart with data, save it, reload it by its URL; run a meta-analysis and see the
-// forest plot; log a day of food and see the per-vitamer bars. Screenshots go to
+// forest plot; log a day of food and see the per-vitamer bars; run a tiny virtual trial and see
+// its per-arm table. Screenshots go to
 // $K2BONE_ARTIFACTS (default target/web-artifacts).
 //
 //   node crates/web/browser/browser-test.mjs [path/to/k2bone]
@@ -187,11 +188,30 @@ await step("diet: log a day of food and see the per-vitamer bars and warfarin fl
   await page.screenshot({ path: join(artifacts, "diet.png"), fullPage: false });
 });
 
-await step("virtual trial page shows whether this build has trials", async () => {
+await step("virtual trial: run a tiny example trial, see the per-arm table, the figure and the real trial beside it", async () => {
   await page.click("nav >> text=Virtual trial");
-  const info = await (await page.request.get(base + "/api/info")).json();
-  if (info.use_cases.includes("trial")) expect(await page.isVisible("#trial-request"), "trial form missing");
-  else expect(await page.isVisible("[data-testid=trial-unavailable]"), "no notice");
+  await page.waitForSelector("#trial-example option[value=cheung-2008-k1-5mg]", { state: "attached" });
+  await page.selectOption("#trial-example", "cheung-2008-k1-5mg");
+  const design = await page.textContent("[data-testid=trial-design]");
+  expect(/k1 = "5 mg daily"/.test(design) && /220 patients per arm/.test(design) && /cheung_2008_ecko/.test(design), "design: " + design);
+  await page.fill("#trial-n", "4");
+  await page.fill("#trial-seed", "11");
+  await page.click("#trial-run");
+  await page.waitForSelector("[data-testid=trial-summary]", { timeout: 60000 });
+  const heads = await page.locator("[data-testid=trial-summary] th").allTextContents();
+  expect(heads.includes("placebo") && heads.includes("k1-5mg"), "arms in the table: " + heads);
+  const cell = await page.textContent("[data-testid=trial-summary] tr[data-outcome=bmd_lumbar_pct_change] td:nth-child(3)");
+  expect(/\[.+, .+\]/.test(cell) && /n \d/.test(cell), "lumbar spine cell: " + cell);
+  const cmp = await page.textContent("[data-testid=trial-compare]");
+  expect(/BMD lumbar spine/.test(cmp) && /-0\.06/.test(cmp), "comparison: " + cmp.slice(0, 300));
+  expect(/blood thinners/.test(await page.textContent("[data-testid=trial-disclaimer]")), "no blood-thinner line");
+  await page.waitForFunction(() => { const i = document.querySelector("[data-testid=trial-figure]"); return i && i.complete && i.naturalWidth > 300; }, null, { timeout: 10000 });
+  const [dl] = await Promise.all([page.waitForEvent("download"), page.click("[data-file='summary.csv']")]);
+  expect(dl.suggestedFilename() === "summary.csv", "download " + dl.suggestedFilename());
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(artifacts, "trial.png"), fullPage: false });
+  await page.locator("[data-testid=trial-compare]").scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(artifacts, "trial-compare.png"), fullPage: false });
 });
 
 await step("no console errors, nothing fetched from elsewhere", async () => {

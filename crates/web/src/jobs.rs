@@ -5,6 +5,7 @@
 //! [`Cancel`] flag, which reaches the solver.
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -101,6 +102,8 @@ struct Job {
     cancel: Cancel,
     progress: JobProgress,
     outcome: Mutex<Outcome>,
+    /// The job's run folder (its files, for download), removed when the job is dropped.
+    folder: Option<PathBuf>,
 }
 
 impl Job {
@@ -162,6 +165,22 @@ impl Jobs {
         T: Serialize + Send + 'static,
         F: FnOnce(&dyn Progress, &Cancel) -> AppResult<T> + Send + 'static,
     {
+        self.submit_in(kind, None, run)
+    }
+
+    /// [`Jobs::submit`] for a run that writes into `folder`: the job owns it (its files are
+    /// served by [`Jobs::file`] once done) and removes it when the job is dropped; when the
+    /// queue is full the folder is removed at once.
+    pub fn submit_in<T, F>(
+        &self,
+        kind: &str,
+        folder: Option<PathBuf>,
+        run: F,
+    ) -> Result<JobCreated, ApiError>
+    where
+        T: Serialize + Send + 'static,
+        F: FnOnce(&dyn Progress, &Cancel) -> AppResult<T> + Send + 'static,
+    {
         let seq = self.next.fetch_add(1, Ordering::Relaxed);
         // Unguessable enough for a local server, unique by the sequence number.
         let nanos = self.started.elapsed().as_nanos() as u64;
@@ -182,17 +201,23 @@ impl Jobs {
                 error: None,
                 finished: None,
             }),
+            folder,
         });
-        {
+        let dropped = {
             let mut jobs = self.lock();
             let active = jobs.values().filter(|j| !j.state().is_finished()).count();
             if active >= self.max_waiting_or_running {
+                drop(jobs);
+                remove_folder(job.folder.as_deref());
                 return Err(ApiError::busy(format!(
                     "the server is running or queueing {active} jobs (its most); try again shortly"
                 )));
             }
             jobs.insert(id.clone(), job.clone());
-            self.evict(&mut jobs);
+            self.evict(&mut jobs)
+        };
+        for j in dropped {
+            remove_folder(j.folder.as_deref());
         }
         let slots = self.slots.clone();
         tokio::spawn(async move {
@@ -241,21 +266,43 @@ impl Jobs {
         })
     }
 
-    /// Drops the oldest finished jobs beyond the number kept.
-    fn evict(&self, jobs: &mut BTreeMap<String, Arc<Job>>) {
+    /// Drops the oldest finished jobs beyond the number kept (their folders are removed by the
+    /// caller, outside the lock).
+    fn evict(&self, jobs: &mut BTreeMap<String, Arc<Job>>) -> Vec<Arc<Job>> {
         let mut finished: Vec<(u64, String)> = jobs
             .values()
             .filter(|j| j.state().is_finished())
             .map(|j| (j.seq, j.id.clone()))
             .collect();
         if finished.len() <= self.max_kept {
-            return;
+            return Vec::new();
         }
         finished.sort();
         let excess = finished.len() - self.max_kept;
-        for (_, id) in finished.into_iter().take(excess) {
-            jobs.remove(&id);
+        finished
+            .into_iter()
+            .take(excess)
+            .filter_map(|(_, id)| jobs.remove(&id))
+            .collect()
+    }
+
+    /// The file `relative` of finished job `id`'s run folder (404 if the job is unknown, has
+    /// no folder or is not done). `relative` comes from the caller's fixed list, never from a
+    /// request.
+    pub fn file(&self, id: &str, relative: &str) -> Result<PathBuf, ApiError> {
+        let job = self.lock().get(id).ok_or_else(|| unknown(id))?.clone();
+        let Some(folder) = &job.folder else {
+            return Err(ApiError::not_found(format!(
+                "job `{id}` ({}) has no files",
+                job.kind
+            )));
+        };
+        if job.state() != JobState::Done {
+            return Err(ApiError::not_found(format!(
+                "job `{id}` is not done; its files are served once it is"
+            )));
         }
+        Ok(folder.join(relative))
     }
 
     /// The status of job `id` (404 if unknown or dropped).
@@ -312,6 +359,12 @@ impl Jobs {
             }
         }
         self.status(id)
+    }
+}
+
+fn remove_folder(folder: Option<&Path>) {
+    if let Some(f) = folder {
+        let _ = std::fs::remove_dir_all(f);
     }
 }
 

@@ -15,7 +15,10 @@
 //! | pages, scripts, uPlot (vendored, MIT) | [`assets`] |
 //!
 //! The server binds 127.0.0.1 unless told otherwise (`k2bone serve --bind`); no request path
-//! reaches the file system (assets are compiled in, scenarios and data come in the body).
+//! reaches the file system (assets are compiled in, scenarios and data come in the body). A
+//! virtual trial writes into its own folder of the server's run folder (`DATA/web-runs/server-…`,
+//! removed with its job and when the server stops); its files are served from a fixed list of
+//! names (`api::trial::FILES`).
 
 pub mod api;
 pub mod assets;
@@ -86,14 +89,30 @@ pub(crate) struct Inner {
     pub trials: Mutex<TrialDb>,
     pub saved: Mutex<SavedRuns>,
     pub jobs: Jobs,
+    /// This server's run folder (`DATA/web-runs/server-…`): one sub-folder per trial job,
+    /// removed with its job, the whole folder when the server stops.
+    pub runs: tempfile::TempDir,
     pub limits: Limits,
     /// Host names accepted in the `Host` header (DNS-rebinding guard); empty = any.
     pub allowed_hosts: RwLock<Vec<String>>,
 }
 
 impl AppState {
-    /// Opens (creating on first use) the database in `data_dir`.
+    /// Opens (creating on first use) the database in `data_dir`, and a run folder in it.
     pub fn open(data_dir: &Path, limits: Limits) -> AppResult<AppState> {
+        let runs_parent = data_dir.join("web-runs");
+        let runs = std::fs::create_dir_all(&runs_parent)
+            .and_then(|()| {
+                tempfile::Builder::new()
+                    .prefix("server-")
+                    .tempdir_in(&runs_parent)
+            })
+            .map_err(|e| {
+                k2bone_app::AppError::failed(format!(
+                    "cannot create a run folder in {}: {e}",
+                    runs_parent.display()
+                ))
+            })?;
         Ok(AppState {
             inner: Arc::new(Inner {
                 data_dir: data_dir.to_path_buf(),
@@ -101,6 +120,7 @@ impl AppState {
                 trials: Mutex::new(TrialDb::open(Some(data_dir))?),
                 saved: Mutex::new(SavedRuns::open(Some(data_dir))?),
                 jobs: Jobs::new(&limits),
+                runs,
                 limits,
                 allowed_hosts: RwLock::new(Vec::new()),
             }),
@@ -118,6 +138,11 @@ impl AppState {
 
     pub fn data_dir(&self) -> &Path {
         &self.inner.data_dir
+    }
+
+    /// This server's run folder.
+    pub fn runs_dir(&self) -> &Path {
+        self.inner.runs.path()
     }
 
     pub fn limits(&self) -> &Limits {

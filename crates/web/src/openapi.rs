@@ -12,6 +12,7 @@ use crate::api::diet::FoodQuery;
 use crate::api::evidence::{FormatQuery, TrialQuery};
 use crate::api::saved::Saved;
 use crate::api::study::{BuiltinScenario, Builtins};
+use crate::api::trial::{TrialExamples, TrialRun, TrialRunRequest};
 use crate::api::Info;
 use crate::error::ErrorBody;
 use crate::jobs::{JobCreated, JobStatus};
@@ -98,9 +99,11 @@ pub fn operations() -> Vec<Operation> {
         op!("get", "/api/builtins", "The built-in full-model scenarios", 200 => Builtins),
         op!("get", "/api/builtins/{name}", "One built-in scenario's TOML", 200 => BuiltinScenario),
         op!("post", "/api/studies", "Queue a multi-arm study; the job's result is a StudyView", body: StudyViewRequest, 202 => JobCreated),
-        Operation { method: "post", path: "/api/trials", summary: "Queue a virtual trial (501 until the application layer has the trial use case, issue 12)", query: None, body: None, status: 202, answer: Answer::Json(schema::<JobCreated>) },
-        op!("get", "/api/jobs/{id}", "A job's state, progress and, once done, its result (a StudyView for a study)", 200 => JobStatus),
+        op!("post", "/api/trials", "Queue a virtual trial (an example or trial TOML); the job's result is a TrialRun", body: TrialRunRequest, 202 => JobCreated),
+        op!("get", "/api/trials/examples", "The shipped example trials with their designs and TOML", 200 => TrialExamples),
+        op!("get", "/api/jobs/{id}", "A job's state, progress and, once done, its result (a StudyView for a study, a TrialRun for a trial)", 200 => JobStatus),
         op!("delete", "/api/jobs/{id}", "Cancel a job", 200 => JobStatus),
+        Operation { method: "get", path: "/api/jobs/{id}/files/{name}", summary: "A file of a finished trial job: summary.json, summary.csv, patients.parquet, trial.svg or trial.toml (404 until it is done)", query: None, body: None, status: 200, answer: Answer::Media("application/octet-stream") },
         Operation { method: "get", path: "/api/jobs/{id}/events", summary: "A job's progress as server-sent events: `progress`, then `done`, `failed` or `cancelled` (data: JobStatus without the result)", query: None, body: None, status: 200, answer: Answer::Media("text/event-stream") },
         op!("get", "/api/evidence/trials", "Trial rows of the evidence database", query: TrialQuery, 200 => TrialRows),
         Operation { method: "get", path: "/api/evidence/trials.csv", summary: "Trial rows as CSV", query: Some(schema::<TrialQuery>), body: None, status: 200, answer: Answer::Media("text/csv") },
@@ -156,9 +159,11 @@ pub fn document() -> Value {
         })
         .into_generator();
     let error = schema::<ErrorBody>(&mut g);
-    // A job's `result` is untyped JSON; the study's result type is listed among the components
-    // so a client can read it (`#/components/schemas/StudyView`).
+    // A job's `result` is untyped JSON; the study's and the trial's result types are listed
+    // among the components so a client can read them (`#/components/schemas/StudyView`,
+    // `TrialRun`).
     schema::<StudyView>(&mut g);
+    schema::<TrialRun>(&mut g);
     let mut paths = Map::new();
     for op in operations() {
         let mut o = Map::new();

@@ -152,6 +152,7 @@ async fn every_documented_route_exists_and_every_ref_resolves() {
     // Every $ref points at a component.
     let comps = doc["components"]["schemas"].as_object().unwrap();
     assert!(comps.contains_key("StudyView") && comps.contains_key("StudyViewRequest"));
+    assert!(comps.contains_key("TrialRun") && comps.contains_key("TrialRunRequest"));
     let text = doc.to_string();
     for r in text.split("\"$ref\":\"").skip(1) {
         let target = r.split('"').next().unwrap();
@@ -654,16 +655,326 @@ async fn saved_runs_have_stable_urls() {
     assert_eq!(s, StatusCode::BAD_REQUEST);
 }
 
+/// Trial folders in the server's run folder.
+fn trial_folders(a: &App) -> usize {
+    std::fs::read_dir(a.state.runs_dir())
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with("trial-")
+        })
+        .count()
+}
+
+/// Two-sided 95% Student t quantiles for n − 1 = 1, 2, 3 degrees of freedom (table values).
+const T975: [f64; 3] = [12.7062, 4.3027, 3.1824];
+
 #[tokio::test]
-async fn trials_wait_for_the_use_case() {
+async fn a_tiny_trial_runs_as_a_job_with_its_files_and_the_real_trial_beside_it() {
+    assert!(k2bone_app::USE_CASES.contains(&"trial"));
     let a = app();
-    let (s, e) = a.post("/api/trials", &json!({})).await;
-    if k2bone_app::USE_CASES.contains(&"trial") {
-        assert_ne!(s, StatusCode::NOT_IMPLEMENTED);
-    } else {
-        assert_eq!(s, StatusCode::NOT_IMPLEMENTED);
-        assert!(message(&e).contains("issue 12"));
+    let (s, ex) = a.get("/api/trials/examples").await;
+    assert_eq!(s, StatusCode::OK, "{ex}");
+    let cheung = ex["examples"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == "cheung-2008-k1-5mg")
+        .unwrap();
+    assert_eq!(cheung["design"]["n_per_arm"], 220);
+    assert_eq!(
+        cheung["design"]["arms"][1]["regimen"][0],
+        "k1 = \"5 mg daily\""
+    );
+    let (s, j) = a
+        .post(
+            "/api/trials",
+            &json!({"trial": {"example": "cheung-2008-k1-5mg"}, "n_per_arm": 4, "seed": 7}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{j}");
+    let id = j["id"].as_str().unwrap();
+    let done = a.wait(id).await;
+    assert_eq!(done["state"], "done", "{done}");
+    assert_eq!(done["kind"], "trial");
+    let r = &done["result"];
+    assert_eq!(
+        (
+            r["design"]["n_per_arm"].as_u64(),
+            r["design"]["seed"].as_u64()
+        ),
+        (Some(4), Some(7))
+    );
+    assert!(r["disclaimer"].as_str().unwrap().contains("blood thinners"));
+    let summary = &r["output"]["summary"];
+    let arms = summary["arms"].as_array().unwrap();
+    assert_eq!(arms.len(), 2);
+    let mut checked = 0;
+    for arm in arms {
+        assert_eq!(
+            arm["n_randomised"].as_u64().unwrap() + arm["n_failed"].as_u64().unwrap(),
+            4
+        );
+        // Each CI is mean ± t(0.975, n − 1) · sd / √n (hand computation from the t table).
+        for o in arm["outcomes"].as_array().unwrap() {
+            let n = o["n"].as_u64().unwrap() as usize;
+            if !(2..=4).contains(&n) || o["sd"].as_f64().unwrap() == 0.0 {
+                continue;
+            }
+            let half = T975[n - 2] * o["sd"].as_f64().unwrap() / (n as f64).sqrt();
+            let got = o["ci95_high"].as_f64().unwrap() - o["mean"].as_f64().unwrap();
+            assert!(
+                (got - half).abs() <= 1e-3 * half,
+                "{o}: half-width {got} vs {half}"
+            );
+            checked += 1;
+        }
     }
+    assert!(checked >= 10, "only {checked} intervals checked");
+    // No server path leaks into the result.
+    for w in r["output"]["written"].as_array().unwrap() {
+        assert!(!w.as_str().unwrap().starts_with('/'), "{w}");
+    }
+    // The files: summary.json as written equals the job's result (two paths to one run).
+    let file = |name: &str| format!("/api/jobs/{id}/files/{name}");
+    let (s, h, body) = a
+        .send(
+            Request::get(file("summary.json"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(h[header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap()
+        .contains("summary.json"));
+    let on_disk: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(&on_disk, summary);
+    let (s, csv) = a.get_text(&file("summary.csv")).await;
+    assert_eq!(s, StatusCode::OK);
+    let rows: usize = arms
+        .iter()
+        .map(|a| a["outcomes"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(csv.lines().count(), 1 + rows, "{csv}");
+    assert!(csv.starts_with("draw_id,arm,outcome,visit_day,n,mean,sd,ci95_low,ci95_high"));
+    let (s, _, parquet) = a
+        .send(
+            Request::get(file("patients.parquet"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(parquet.starts_with(b"PAR1") && parquet.ends_with(b"PAR1"));
+    let (s, h, svg) = a
+        .send(Request::get(file("trial.svg")).body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(
+        (s, h[header::CONTENT_TYPE].to_str().unwrap()),
+        (StatusCode::OK, "image/svg+xml")
+    );
+    assert!(String::from_utf8_lossy(&svg).contains("<svg"));
+    let listed: Vec<&str> = r["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            "summary.json",
+            "summary.csv",
+            "patients.parquet",
+            "trial.svg",
+            "trial.toml"
+        ]
+    );
+    assert_eq!(a.get(&file("run.json")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        a.get(&file("..%2Fsummary.json")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    // Beside the real trial: Cheung 2008 reports lumbar spine −1.28 % vs −1.22 % at 24 months
+    // (difference −0.06); the simulated difference is the arms' means at that visit.
+    let c = &r["comparison"];
+    assert_eq!(c["study_id"], "cheung_2008_ecko", "{r}");
+    let row = c["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["outcome"] == "bmd_lumbar_pct_change" && x["timepoint_months"] == 24.0)
+        .unwrap();
+    assert!(
+        (row["reported_difference"].as_f64().unwrap() + 0.06).abs() < 1e-9,
+        "{row}"
+    );
+    let mean = |arm: &str| {
+        arms.iter().find(|x| x["arm"] == arm).unwrap()["outcomes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["outcome"] == "bmd_lumbar_pct_change" && o["visit_day"] == row["visit_day"])
+            .unwrap()["mean"]
+            .as_f64()
+            .unwrap()
+    };
+    let d = mean("k1-5mg") - mean("placebo");
+    assert!((row["simulated_difference"].as_f64().unwrap() - d).abs() < 1e-12);
+}
+
+#[tokio::test]
+async fn trial_bad_inputs_name_the_field_and_write_nothing() {
+    let a = app();
+    let knapen = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/trials/knapen-2013.toml"
+    ))
+    .unwrap();
+    let ex = |n: Value| json!({"trial": {"example": "knapen-2013"}, "n_per_arm": n});
+    let toml = |t: String| json!({"trial": {"toml": t}, "n_per_arm": 2});
+    let cases: Vec<(Value, StatusCode, Vec<&str>)> = vec![
+        (
+            ex(json!(5000)),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["n_per_arm = 5000", "1 … 2000"],
+        ),
+        (
+            ex(json!(0)),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["n_per_arm = 0", "1 … 2000"],
+        ),
+        (ex(json!(-3)), StatusCode::BAD_REQUEST, vec!["n_per_arm"]),
+        (
+            json!({"trial": {"example": "knapen"}}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["trial.example", "knapen-2013", "cheung-2008-k1-5mg"],
+        ),
+        (
+            toml(knapen.replace("schema = 1", "schema = 2")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["trial.toml", "`schema`", "accepted: 1"],
+        ),
+        (
+            toml(knapen.replace("duration = \"3 years\"", "duration = \"15 years\"")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["`duration`", "3650"],
+        ),
+        (
+            toml(knapen.replace(
+                "[population]",
+                "[population]\ncovariates_csv = \"../../etc/passwd\"",
+            )),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["population.covariates_csv"],
+        ),
+        (
+            toml("schema = 1\ntitle = ".into()),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["trial.toml"],
+        ),
+        (
+            json!({"trial": {"toml": knapen.replace("n_per_arm = 100", "n_per_arm = 100000")}}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["`n_per_arm` = 100000", "1 … 2000", "set n_per_arm"],
+        ),
+        (
+            json!({"trial": {"path": "/etc/passwd"}}),
+            StatusCode::BAD_REQUEST,
+            vec!["path"],
+        ),
+        (
+            json!({"trial": {"example": "knapen-2013"}, "n": 4}),
+            StatusCode::BAD_REQUEST,
+            vec!["`n`"],
+        ),
+    ];
+    for (body, status, needles) in cases {
+        let (s, e) = a.post("/api/trials", &body).await;
+        assert_eq!(s, status, "{body}: {e}");
+        let m = message(&e);
+        for n in needles {
+            assert!(m.contains(n), "{body}: `{m}` does not say `{n}`");
+        }
+        assert!(
+            !m.contains(&a.state.runs_dir().display().to_string()),
+            "{m}"
+        );
+    }
+    assert_eq!(trial_folders(&a), 0, "a refused trial wrote a folder");
+    // A file of an unknown job, and of a study job (no folder).
+    assert_eq!(
+        a.get("/api/jobs/nope/files/summary.json").await.0,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn a_running_trial_cancels_and_finished_trials_give_back_their_folders() {
+    let a = app_with(Limits {
+        max_kept_jobs: 1,
+        ..Limits::default()
+    });
+    let (s, j) = a
+        .post(
+            "/api/trials",
+            &json!({"trial": {"example": "knapen-2013"}, "n_per_arm": 2000}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{j}");
+    let id = j["id"].as_str().unwrap();
+    let start = Instant::now();
+    while a.get(&format!("/api/jobs/{id}")).await.1["state"] != "running" {
+        assert!(start.elapsed() < Duration::from_secs(20));
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    a.delete(&format!("/api/jobs/{id}")).await;
+    let t0 = Instant::now();
+    let st = a.wait(id).await;
+    assert_eq!(st["state"], "cancelled", "{st}");
+    assert!(
+        t0.elapsed() < Duration::from_secs(10),
+        "cancel took {:?}",
+        t0.elapsed()
+    );
+    assert_eq!(
+        a.get(&format!("/api/jobs/{id}/files/summary.json")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    // One finished job is kept: each new submission drops the oldest finished one and its folder.
+    let mut ids = vec![id.to_string()];
+    for seed in 1..=2 {
+        let (s, j) = a
+            .post(
+                "/api/trials",
+                &json!({"trial": {"example": "cheung-2008-k1-5mg"}, "n_per_arm": 1, "seed": seed}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::ACCEPTED, "{j}");
+        let id = j["id"].as_str().unwrap().to_string();
+        assert_eq!(a.wait(&id).await["state"], "done");
+        ids.push(id);
+    }
+    // Submitting the third dropped the oldest finished job (the cancelled one) and its folder.
+    assert_eq!(trial_folders(&a), 2);
+    assert_eq!(
+        a.get(&format!("/api/jobs/{}", ids[0])).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        a.get(&format!("/api/jobs/{}/files/summary.csv", ids[1]))
+            .await
+            .0,
+        StatusCode::OK
+    );
+    let runs = a.state.runs_dir().to_path_buf();
+    drop(a);
+    assert!(!runs.exists(), "the run folder outlived the server");
 }
 
 #[tokio::test]
