@@ -40,7 +40,7 @@ pub struct CalibrateArgs {
     force: bool,
     /// Cross-validate the bone fit instead: refit without each calibration trial in turn and
     /// predict it and the validation set (writes nothing). --bone-iterations sets each fit's
-    /// chain (0: posterior mode only).
+    /// chain after its posterior mode (default 400; 0: the mode only).
     #[arg(long, conflicts_with_all = ["check", "force", "params"])]
     leave_one_trial_out: bool,
     /// Validation files the cross-validation predicts (default: the shipped
