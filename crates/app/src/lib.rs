@@ -81,6 +81,12 @@ pub use plots::{measure_name, model_label, model_title};
 pub use progress::{Cancel, Progress, Silent};
 pub use study::ScenarioSource;
 
+/// The types a face names in requests and prints, re-exported so a face depends on this crate alone.
+pub use k2bone_diet::safety::Anticoagulant;
+pub use k2bone_evidence::{Measure, Test};
+pub use k2bone_report::disclaimer::DISCLAIMER;
+pub use k2bone_trialdb::trial_db::TrialFilter;
+
 use output_dir::OutputDir;
 
 /// The use cases this build offers, by name, so a face can show or hide what depends on one

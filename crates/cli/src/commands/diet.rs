@@ -8,8 +8,8 @@ use clap::{Args, Subcommand};
 use k2bone_app::diet::{diet_plan, diet_report, DietPlanRequest, DietReportRequest, SafetyProfile};
 use k2bone_app::foods::Foods;
 use k2bone_app::inr::UsualDiet;
+use k2bone_app::Anticoagulant;
 use k2bone_app::AppResult;
-use k2bone_diet::safety::Anticoagulant;
 
 use super::foods::Common;
 use crate::format::{print_json, print_report, Csv, Format};

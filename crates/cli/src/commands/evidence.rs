@@ -8,9 +8,9 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 use k2bone_app::evidence::{analyze, published, reproduce, AnalyzeRequest, TrialDb};
 use k2bone_app::meta::PoolingMethod;
+use k2bone_app::TrialFilter;
 use k2bone_app::{AppError, AppResult};
-use k2bone_evidence::{Measure, Test};
-use k2bone_trialdb::trial_db::TrialFilter;
+use k2bone_app::{Measure, Test};
 
 use crate::format::{outln, print_json, print_report, Format};
 

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 use k2bone_app::sbml_export::{export_sbml, SbmlExportRequest, SbmlSource};
+use k2bone_app::DISCLAIMER;
 use k2bone_app::{AppResult, ScenarioSource};
-use k2bone_report::disclaimer::DISCLAIMER;
 
 use crate::format::{print_json, Format};
 

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::Args;
 use k2bone_app::meta::{meta_analysis, CsvInput, MetaRequest, PoolingMethod};
 use k2bone_app::AppResult;
-use k2bone_evidence::{Measure, Test};
+use k2bone_app::{Measure, Test};
 
 use crate::format::{print_json, print_report, Format};
 

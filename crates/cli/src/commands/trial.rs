@@ -7,8 +7,8 @@ use clap::{Args, Subcommand};
 use k2bone_app::trial::{
     compare, merge, run_trial, TrialCompareRequest, TrialMergeRequest, TrialOutput, TrialRequest,
 };
+use k2bone_app::DISCLAIMER;
 use k2bone_app::{AppResult, Cancel};
-use k2bone_report::disclaimer::DISCLAIMER;
 
 use crate::format::{print_json, Format};
 use crate::progress::Bar;
