@@ -2,9 +2,11 @@
 //! real trial's, read from the evidence database (`data/evidence/trials.csv`, the study named by
 //! the trial file's `evidence_study`).
 //!
-//! Simulated difference at a visit: vitamin K arm mean − control arm mean over completers, with
-//! the Welch 95% CI, $d \pm t_{0.975,\nu}\sqrt{s_1^2/n_1 + s_2^2/n_2}$ (Welch–Satterthwaite
-//! $\nu$). Real difference: the rows' `mean_treat − mean_control`; its 95% CI only when the row
+//! Simulated difference at a visit: vitamin K arm mean − control arm mean over completers
+//! (the summary's [`k2bone_trials::DifferenceSummary`]), with two intervals kept apart: the
+//! Welch 95% CI between patients, $d \pm t_{0.975,\nu}\sqrt{s_1^2/n_1 + s_2^2/n_2}$
+//! (Welch–Satterthwaite $\nu$), and the 2.5–97.5 % range of the difference over the run's
+//! posterior draws (parameter uncertainty). Real difference: the rows' `mean_treat − mean_control`; its 95% CI only when the row
 //! says whether its spread is an SD (SE of the difference $\sqrt{s_1^2/n_1+s_2^2/n_2}$) or an
 //! SE ($\sqrt{e_1^2+e_2^2}$), with 1.96 (the rows hold no degrees of freedom); a row whose
 //! spread is unclear gets the difference only (Cochrane Handbook §6.5.2 for both readings).
@@ -12,10 +14,9 @@
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
-use statrs::distribution::{ContinuousCDF, StudentsT};
 
 use k2bone_trialdb::trials::{Dispersion, TrialRow};
-use k2bone_trials::{OutcomeSummary, TrialSummary};
+use k2bone_trials::TrialSummary;
 use k2bone_units::DAYS_PER_MONTH;
 
 use crate::{AppError, AppResult};
@@ -35,8 +36,15 @@ pub struct EffectComparison {
     /// The simulated visit used (days after randomisation).
     pub visit_day: f64,
     pub simulated_difference: f64,
+    /// Welch 95% CI between patients (variability at the simulated n).
     pub simulated_ci95_low: f64,
     pub simulated_ci95_high: f64,
+    /// 2.5 % quantile over posterior draws of the difference (parameter uncertainty).
+    #[serde(default)]
+    pub simulated_interval95_parameters_low: Option<f64>,
+    /// 97.5 % quantile over posterior draws of the difference.
+    #[serde(default)]
+    pub simulated_interval95_parameters_high: Option<f64>,
     pub simulated_n_treat: u64,
     pub simulated_n_control: u64,
     /// `mean_treat − mean_control` of the evidence row (None when the row has no means).
@@ -62,7 +70,11 @@ pub struct TrialComparison {
     pub study_id: String,
     pub treated_arm: String,
     pub control_arm: String,
+    /// The first pooled draw.
     pub draw_id: u32,
+    /// Posterior draws pooled.
+    #[serde(default)]
+    pub n_draws: u32,
     pub rows: Vec<EffectComparison>,
     /// Outcomes of the real trial the simulation has no output for.
     pub not_simulated: Vec<String>,
@@ -137,14 +149,13 @@ pub fn compare_rows(
             ));
             continue;
         };
-        let get = |arm: &str| summary.outcome(draw_id, arm, &r.outcome, visit);
-        let (Some(t), Some(c)) = (get(&treated), get(&control)) else {
+        let Some(diff) = summary.difference(&treated, &r.outcome, visit) else {
             return Err(AppError::bad_input(format!(
-                "the summary has no `{}` at day {visit} for arms `{treated}` and `{control}`",
+                "the summary has no `{}` at day {visit} for arm `{treated}` minus `{control}`",
                 r.outcome
             )));
         };
-        let (d, lo, hi) = welch(t, c);
+        let (d, lo, hi) = (diff.difference, diff.ci95_low, diff.ci95_high);
         let reported = match (r.mean_treat, r.mean_control) {
             (Some(a), Some(b)) => Some(a - b),
             _ => None,
@@ -172,8 +183,10 @@ pub fn compare_rows(
             simulated_difference: d,
             simulated_ci95_low: lo,
             simulated_ci95_high: hi,
-            simulated_n_treat: t.n,
-            simulated_n_control: c.n,
+            simulated_interval95_parameters_low: diff.interval95_parameters_low,
+            simulated_interval95_parameters_high: diff.interval95_parameters_high,
+            simulated_n_treat: diff.n_arm,
+            simulated_n_control: diff.n_control,
             reported_difference: reported,
             reported_ci95_low: rep_ci.map(|c| c.0),
             reported_ci95_high: rep_ci.map(|c| c.1),
@@ -191,55 +204,26 @@ pub fn compare_rows(
         treated_arm: treated,
         control_arm: control,
         draw_id,
+        n_draws: summary.draws.len() as u32,
         rows: out,
         not_simulated,
         notes: vec![
             "A model, not medical advice. People on blood thinners (vitamin K antagonists) must talk to their clinician before changing vitamin K intake.".into(),
-            "Simulated: vitamin K arm minus control arm over completers, Welch 95% CI (between-patient variability at this n; parameter uncertainty is not in it unless the run had posterior draws).".into(),
+            format!("Simulated: vitamin K arm minus control arm over completers; ci95 is the Welch 95% CI between patients (variability at this n), interval95_parameters the 2.5-97.5 % range over {} posterior draws of the bone response (parameter uncertainty); they answer different questions and are not combined.", summary.draws.len()),
             "Reported: from the trial's abstract as curated in data/evidence/trials.csv; a 95% CI only where the row says SD or SE.".into(),
         ],
     })
 }
 
-/// Difference of means `t − c` and its Welch 95% CI (NaN when an arm has fewer than two).
-fn welch(t: &OutcomeSummary, c: &OutcomeSummary) -> (f64, f64, f64) {
-    let d = t.mean - c.mean;
-    if t.n < 2 || c.n < 2 {
-        return (d, f64::NAN, f64::NAN);
-    }
-    let (v1, v2) = (t.sd * t.sd / t.n as f64, c.sd * c.sd / c.n as f64);
-    let se = (v1 + v2).sqrt();
-    if se == 0.0 {
-        return (d, d, d);
-    }
-    let df = (v1 + v2).powi(2) / (v1 * v1 / (t.n - 1) as f64 + v2 * v2 / (c.n - 1) as f64);
-    let q = StudentsT::new(0.0, 1.0, df)
-        .map(|s| s.inverse_cdf(0.975))
-        .unwrap_or(1.96);
-    (d, d - q * se, d + q * se)
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
-
-    fn o(n: u64, mean: f64, sd: f64) -> OutcomeSummary {
-        OutcomeSummary {
-            outcome: "x".into(),
-            visit_day: 0.0,
-            n,
-            mean,
-            sd,
-            ci95_low: 0.0,
-            ci95_high: 0.0,
-        }
-    }
+    use k2bone_trials::welch;
 
     // Hand computation: d = 1, se = sqrt(4/10 + 4/10) = 0.8944; equal n and SD give
     // ν = 18, t(0.975, 18) = 2.1009 (table value), so the CI is 1 ± 1.8791.
     #[test]
     fn welch_matches_the_hand_computation() {
-        let (d, lo, hi) = welch(&o(10, 3.0, 2.0), &o(10, 2.0, 2.0));
+        let (d, lo, hi) = welch(10, 3.0, 2.0, 10, 2.0, 2.0);
         assert_eq!(d, 1.0);
         assert!((hi - 1.0 - 2.1009 * 0.894_427).abs() < 1e-3, "{hi}");
         assert!((1.0 - lo - (hi - 1.0)).abs() < 1e-12);
@@ -247,7 +231,7 @@ mod tests {
 
     #[test]
     fn welch_needs_two_per_arm() {
-        let (_, lo, hi) = welch(&o(1, 3.0, f64::NAN), &o(10, 2.0, 2.0));
+        let (_, lo, hi) = welch(1, 3.0, f64::NAN, 10, 2.0, 2.0);
         assert!(lo.is_nan() && hi.is_nan());
     }
 }
