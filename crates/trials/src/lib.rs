@@ -33,8 +33,8 @@ mod summary;
 pub use design::{TrialDesign, DEFAULT_DRAWS, MAX_N_PER_ARM};
 pub use output::{read_patients, PatientRow, OUTCOMES};
 pub use patient::{
-    patient_model, posterior_draws, simulate_patient, simulate_patient_draws, ParameterDraw,
-    PatientModel, PatientResult, VisitOutcome,
+    patient_model, posterior_draws, simulate_patient, simulate_patient_draws, vka_inhibition_range,
+    ParameterDraw, PatientModel, PatientResult, VisitOutcome,
 };
 pub use population::{
     parse_covariates, read_covariates, CovariateSource, Covariates, Dist, DrawnCovariates,

@@ -437,12 +437,9 @@ fn with_bmd(
 /// trial covariate stays the inhibition the population draws, and scenarios name the INR. An
 /// inhibition no INR in (1, 6] gives is refused with the accepted range.
 fn inr_of_inhibition(inhibition: f64) -> Result<f64, String> {
-    use k2bone_physiology::inr::{derived_vka_inhibition, InrTable};
-    let table = InrTable::shipped();
-    // Inside (1, 6] the derivation cannot fail.
-    let at = |inr: f64| derived_vka_inhibition(&table, inr).unwrap_or(0.0);
+    let at = inhibition_at_inr();
     let (mut lo, mut hi) = (1.0 + 1e-9, 6.0);
-    let (min, max) = (at(lo), at(hi));
+    let (min, max) = vka_inhibition_range();
     if !(min..=max).contains(&inhibition) {
         return Err(format!(
             "vka_inhibition = {inhibition}: accepted {min:.3} to {max:.3} (a stable INR of 1 to 6)"
@@ -457,6 +454,21 @@ fn inr_of_inhibition(inhibition: f64) -> Result<f64, String> {
         }
     }
     Ok(0.5 * (lo + hi))
+}
+
+/// The derived recycling inhibition at a stable INR in (1, 6].
+fn inhibition_at_inr() -> impl Fn(f64) -> f64 {
+    use k2bone_physiology::inr::{derived_vka_inhibition, InrTable};
+    let table = InrTable::shipped();
+    // Inside (1, 6] the derivation cannot fail.
+    move |inr: f64| derived_vka_inhibition(&table, inr).unwrap_or(0.0)
+}
+
+/// The vitamin K antagonist recycling inhibitions a patient on one may have: those of a stable
+/// INR just above 1 to 6 (`k2bone_physiology::inr`); 0 is a patient on none.
+pub fn vka_inhibition_range() -> (f64, f64) {
+    let at = inhibition_at_inr();
+    (at(1.0 + 1e-9), at(6.0))
 }
 
 #[cfg(test)]
