@@ -66,6 +66,10 @@ pub struct TrialDesign {
     /// The arm that is the real trial's vitamin K arm (default: the first arm that is not the
     /// control).
     pub evidence_arm: Option<String>,
+    /// The design in `data/bone/designs/` (without `.toml`) whose bone targets in
+    /// `data/calibration/bone.toml` and `data/validation/bone.toml` this trial mirrors, for
+    /// `k2bone trial compare`.
+    pub bone_design: Option<String>,
     pub population: Population,
     /// The arms as a scenario (person defaults; the regimens are resolved from it).
     pub(crate) scenario: k2bone_scenario::Scenario,
@@ -88,6 +92,7 @@ struct TrialFile {
     atol: Option<f64>,
     evidence_study: Option<String>,
     evidence_arm: Option<String>,
+    bone_design: Option<String>,
     population: PopulationFile,
     arms: toml::Table,
 }
@@ -249,6 +254,7 @@ impl TrialDesign {
             atol,
             evidence_study: f.evidence_study,
             evidence_arm: f.evidence_arm,
+            bone_design: f.bone_design,
             population,
             scenario,
         })

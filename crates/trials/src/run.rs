@@ -193,6 +193,7 @@ pub fn run_trial(
         end_patient: end,
         evidence_study: design.evidence_study.clone(),
         evidence_arm: design.evidence_arm.clone(),
+        bone_design: design.bone_design.clone(),
         failures,
     };
     let run_json = out_dir.join(if options.shard.count == 1 {

@@ -43,6 +43,9 @@ pub struct RunMeta {
     pub evidence_study: Option<String>,
     #[serde(default)]
     pub evidence_arm: Option<String>,
+    /// The bone-target design (`data/bone/designs/`) this trial mirrors.
+    #[serde(default)]
+    pub bone_design: Option<String>,
     /// Patients whose solve failed in this part (skipped and recorded).
     #[serde(default)]
     pub failures: Vec<PatientFailure>,
@@ -161,6 +164,9 @@ pub struct TrialSummary {
     /// The real trial this design mirrors and its vitamin K arm, for `trial compare`.
     pub evidence_study: Option<String>,
     pub evidence_arm: Option<String>,
+    /// The bone-target design (`data/bone/designs/`) this trial mirrors, for `trial compare`.
+    #[serde(default)]
+    pub bone_design: Option<String>,
     /// Posterior draws of the bone response pooled (`draw_id`s; row = id mod rows).
     #[serde(default)]
     pub draws: Vec<u32>,
@@ -372,6 +378,7 @@ pub fn summarize(meta: &RunMeta, parts: &[PathBuf]) -> Result<TrialSummary, Tria
         control_arm: meta.arms[meta.control_arm].clone(),
         evidence_study: meta.evidence_study.clone(),
         evidence_arm: meta.evidence_arm.clone(),
+        bone_design: meta.bone_design.clone(),
         draws: draws.clone(),
         arms,
         differences,

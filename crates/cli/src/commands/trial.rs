@@ -123,14 +123,15 @@ pub fn run(args: TrialArgs) -> AppResult<()> {
                 cmp.title, cmp.treated_arm, cmp.control_arm, cmp.study_id, cmp.n_draws
             );
             println!(
-                "{:<30} {:>6} {:>10} {:>20} {:>20} {:>10} {:>20}",
+                "{:<30} {:>6} {:>10} {:>20} {:>20} {:>10} {:>20}  {}",
                 "outcome",
                 "month",
                 "simulated",
                 "95% CI patients",
                 "95% parameters",
                 "reported",
-                "95% CI"
+                "95% CI",
+                "role"
             );
             let ci = |lo: Option<f64>, hi: Option<f64>| match (lo, hi) {
                 (Some(a), Some(b)) if a.is_finite() && b.is_finite() => {
@@ -140,7 +141,7 @@ pub fn run(args: TrialArgs) -> AppResult<()> {
             };
             for r in &cmp.rows {
                 println!(
-                    "{:<30} {:>6} {:>10.2} {:>20} {:>20} {:>10} {:>20}",
+                    "{:<30} {:>6} {:>10.2} {:>20} {:>20} {:>10} {:>20}  {}",
                     r.outcome,
                     r.timepoint_months,
                     r.simulated_difference,
@@ -156,10 +157,11 @@ pub fn run(args: TrialArgs) -> AppResult<()> {
                             Some("unclear") => " (SD/SE unclear)",
                             _ => "",
                         },
+                    r.role.as_deref().unwrap_or("—"),
                 );
             }
             println!(
-                "95% CI patients: between-patient variability at the simulated n; 95% parameters: 2.5-97.5 % over the posterior draws (parameter uncertainty)."
+                "95% CI patients: between-patient variability at the simulated n; 95% parameters: 2.5-97.5 % over the posterior draws (parameter uncertainty).\nrole: calibration = the bone response was fitted to this number (agreement checks the fit); validation = not fitted."
             );
             for n in &cmp.not_simulated {
                 println!("not simulated: {n}");
