@@ -199,6 +199,11 @@ fn add_bone_targets(
         } else {
             ""
         };
+        let rep_ci = t.ci.map(|[a, b]| (a, b)).or_else(|| {
+            t.value
+                .zip(t.se)
+                .map(|(v, se)| (v - 1.96 * se, v + 1.96 * se))
+        });
         if let Some(r) = cmp.rows.iter_mut().find(|r| {
             r.outcome == outcome
                 && (r.timepoint_months - months).abs() < 1e-9
@@ -206,8 +211,26 @@ fn add_bone_targets(
         }) {
             r.role = Some(role.to_string());
             r.bone_target = Some(t.name.clone());
+            // The target's CI where the database row has none (same number, same trial).
+            let same = matches!((r.reported_difference, t.value), (Some(a), Some(b)) if (a - b).abs() < 1e-9);
+            if r.reported_ci95_low.is_none() && same {
+                if let Some((a, b)) = rep_ci {
+                    r.reported_ci95_low = Some(a);
+                    r.reported_ci95_high = Some(b);
+                    r.simulated_in_reported_ci =
+                        Some(a <= r.simulated_difference && r.simulated_difference <= b);
+                }
+            }
             continue;
         }
+        // A total hip target is read at the model's femoral neck and named as what it is.
+        let label = if t.site == TargetSite::TotalHip {
+            let name = format!("bmd_total_hip_pct_change at {months} months");
+            cmp.not_simulated.retain(|n| n != &name);
+            "bmd_total_hip_pct_change"
+        } else {
+            outcome
+        };
         let want = months * DAYS_PER_MONTH;
         let Some(&visit) = visits
             .iter()
@@ -226,14 +249,9 @@ fn add_bone_targets(
                 cmp.treated_arm, cmp.control_arm
             )));
         };
-        let rep_ci = t.ci.map(|[a, b]| (a, b)).or_else(|| {
-            t.value
-                .zip(t.se)
-                .map(|(v, se)| (v - 1.96 * se, v + 1.96 * se))
-        });
         let (d, lo, hi) = (diff.difference, diff.ci95_low, diff.ci95_high);
         cmp.rows.push(EffectComparison {
-            outcome: outcome.to_string(),
+            outcome: label.to_string(),
             timepoint_months: months,
             visit_day: visit,
             simulated_difference: d,
