@@ -123,7 +123,7 @@ pub fn run(args: TrialArgs) -> AppResult<()> {
                 cmp.title, cmp.treated_arm, cmp.control_arm, cmp.study_id, cmp.n_draws
             );
             println!(
-                "{:<30} {:>6} {:>10} {:>20} {:>20} {:>10} {:>20}  {}",
+                "{:<30} {:>6} {:>10} {:>20} {:>20} {:>10} {:>20}  role",
                 "outcome",
                 "month",
                 "simulated",
@@ -131,7 +131,6 @@ pub fn run(args: TrialArgs) -> AppResult<()> {
                 "95% parameters",
                 "reported",
                 "95% CI",
-                "role"
             );
             let ci = |lo: Option<f64>, hi: Option<f64>| match (lo, hi) {
                 (Some(a), Some(b)) if a.is_finite() && b.is_finite() => {
