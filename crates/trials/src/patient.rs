@@ -181,7 +181,7 @@ pub fn simulate_patient(
 
 /// Simulates patient `id` once for several parameter draws that share their model parameters
 /// (the same `values`) and differ only in the bone response's posterior row
-/// ([`bone_params`]): one ODE trajectory feeds every draw's bone response, so K draws cost one
+/// (`bone_params`, row = id mod rows): one ODE trajectory feeds every draw's bone response, so K draws cost one
 /// solve plus K cheap daily recursions. One result per draw, in the order given.
 pub fn simulate_patient_draws(
     design: &TrialDesign,

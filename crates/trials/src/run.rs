@@ -59,7 +59,7 @@ pub struct RunOptions<'a> {
     pub threads: usize,
     pub shard: Shard,
     /// Parameter draws; each replays the same patients. Empty: the design's `draws` posterior
-    /// rows ([`crate::patient::posterior_draws`]).
+    /// rows ([`crate::posterior_draws`]).
     pub draws: Vec<ParameterDraw>,
     /// Called after each chunk with (patients done, patients in this shard × groups of draws
     /// that share a solve).
