@@ -23,7 +23,7 @@ pub use crate::trial_compare::{compare, EffectComparison, TrialCompareRequest, T
 pub const MAX_THREADS: usize = 1024;
 
 /// Run a trial file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TrialRequest {
     /// The trial file (TOML, `schema = 1`; see `examples/trials/`).
     pub trial: PathBuf,
@@ -33,6 +33,10 @@ pub struct TrialRequest {
     pub n_per_arm: Option<usize>,
     /// Seed, instead of the file's `seed`.
     pub seed: Option<u64>,
+    /// Posterior draws of the bone response (parameter uncertainty), instead of the file's
+    /// `draws` (default [`k2bone_trials::DEFAULT_DRAWS`]); accepted 1 … 400.
+    #[serde(default)]
+    pub draws: Option<usize>,
     /// Run one slice, `i/N` (0-based, as `SLURM_ARRAY_TASK_ID` with `--array=0-(N-1)`).
     pub shard: Option<String>,
     /// Worker threads (0: one per core).
@@ -99,6 +103,9 @@ pub fn design(req: &TrialRequest) -> AppResult<(TrialDesign, Shard)> {
     }
     if let Some(s) = req.seed {
         design = design.with_seed(s);
+    }
+    if let Some(k) = req.draws {
+        design = design.with_draws(k)?;
     }
     let shard = match &req.shard {
         None => Shard::WHOLE,
@@ -219,7 +226,8 @@ const TITLES: [&str; 6] = [
     "calcification index, change (%)",
 ];
 
-/// `figures/trial.svg`: per outcome, mean and 95% CI per arm at each visit (draw 0).
+/// `figures/trial.svg`: per outcome, mean and between-patient 95% CI per arm at each visit
+/// (pooled over the parameter draws).
 fn write_figure(summary: &TrialSummary, visits_days: &[f64], out: &Path) -> AppResult<PathBuf> {
     use k2bone_report::bands::{bands, Band, BandFigure, BandPanel};
     let draw = summary.arms.first().map_or(0, |a| a.draw_id);

@@ -1,13 +1,15 @@
 //! Trial-scale timings (issue 12), a bench binary that prints one table (criterion would
 //! repeat a minutes-long trial many times):
 //!
-//! - `trial-<n>x<years>y-mk7-180-daily/fast`: the Knapen 2013 design (`examples/trials`), `n`
-//!   patients in total, end to end (draws, burn-ins, treatment, Parquet, summary), wall time,
-//!   patient-years per second and peak resident memory (VmHWM) of a fresh process per `n`.
+//! - `trial-<n>x<years>y-mk7-180-daily-<k>draws/fast`: the Knapen 2013 design
+//!   (`examples/trials`), `n` patients in total and `k` posterior draws of the bone response
+//!   pooled per patient (one ODE solve each), end to end (draws, burn-ins, treatment, bone
+//!   response × k, Parquet, summary), wall time, patient-years per second and peak resident
+//!   memory (VmHWM) of a fresh process per case.
 //!
-//! `cargo bench -p k2bone-trials --bench population -- [N ...]` (default: 200 1000). Each `n`
-//! runs in a child process so its peak memory is its own. Set `RAYON_NUM_THREADS` to pin the
-//! worker count (default: one per core).
+//! `cargo bench -p k2bone-trials --bench population -- [N[:K] ...]` (default: 200:1 200:50).
+//! Each case runs in a child process so its peak memory is its own. Set `RAYON_NUM_THREADS` to
+//! pin the worker count (default: one per core).
 use std::path::Path;
 use std::time::Instant;
 
@@ -24,9 +26,12 @@ fn peak_rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
-fn one(n: usize) {
+fn one(n: usize, draws: usize) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/trials/knapen-2013.toml");
-    let mut d = TrialDesign::from_file(&path).unwrap();
+    let mut d = TrialDesign::from_file(&path)
+        .unwrap()
+        .with_draws(draws)
+        .unwrap();
     d.n_per_arm = n.div_ceil(d.arms.len());
     let out = tempfile::tempdir().unwrap();
     let t0 = Instant::now();
@@ -35,7 +40,7 @@ fn one(n: usize) {
     let n = r.summary.n_patients;
     let py = n as f64 * d.duration_days / 365.0;
     println!(
-        "trial-{n}x{:.0}y-mk7-180-daily/fast | {secs:9.2} s | {:8.1} patient-years/s | {:6.1} ms/patient | peak RSS {:7.1} MiB | threads {}",
+        "trial-{n}x{:.0}y-mk7-180-daily-{draws}draws/fast | {secs:9.2} s | {:8.1} patient-years/s | {:6.1} ms/patient | peak RSS {:7.1} MiB | threads {}",
         d.duration_days / 365.0,
         py / secs,
         1e3 * secs / n as f64,
@@ -49,22 +54,28 @@ fn main() {
         .skip(1)
         .filter(|a| !a.starts_with("--"))
         .collect();
-    if let Some(n) = std::env::var("K2BONE_TRIAL_BENCH_CHILD")
+    let case = |a: &str| -> Option<(usize, usize)> {
+        match a.split_once(':') {
+            Some((n, k)) => Some((n.parse().ok()?, k.parse().ok()?)),
+            None => Some((a.parse().ok()?, 1)),
+        }
+    };
+    if let Some((n, k)) = std::env::var("K2BONE_TRIAL_BENCH_CHILD")
         .ok()
-        .and_then(|v| v.parse().ok())
+        .and_then(|v| case(&v))
     {
-        one(n);
+        one(n, k);
         return;
     }
-    let ns: Vec<usize> = if args.is_empty() {
-        vec![200, 1000]
+    let cases: Vec<(usize, usize)> = if args.is_empty() {
+        vec![(200, 1), (200, 50)]
     } else {
-        args.iter().filter_map(|a| a.parse().ok()).collect()
+        args.iter().filter_map(|a| case(a)).collect()
     };
     let exe = std::env::current_exe().unwrap();
-    for n in ns {
+    for (n, k) in cases {
         let status = std::process::Command::new(&exe)
-            .env("K2BONE_TRIAL_BENCH_CHILD", n.to_string())
+            .env("K2BONE_TRIAL_BENCH_CHILD", format!("{n}:{k}"))
             .status()
             .unwrap();
         assert!(status.success());

@@ -33,6 +33,11 @@ use crate::TrialError;
 /// a typo can cause).
 pub const MAX_N_PER_ARM: usize = 10_000_000;
 
+/// Posterior draws of the bone response per patient when the trial file and the command line
+/// name none: each costs a daily recursion on the patient's one ODE solve (measured in the
+/// report of the `trial-draws` work: about 1 % of a 3-year patient's solve per draw).
+pub const DEFAULT_DRAWS: usize = 50;
+
 /// A validated trial design.
 #[derive(Debug, Clone)]
 pub struct TrialDesign {
@@ -50,6 +55,9 @@ pub struct TrialDesign {
     /// The arm fractures and BMD are compared against.
     pub control_arm: usize,
     pub k2_fracture_effect: bool,
+    /// Posterior draws of the bone response (parameter uncertainty), 1 … the posterior's rows;
+    /// every patient's one solve feeds them all.
+    pub draws: usize,
     pub rtol: f64,
     pub atol: f64,
     /// The real trial in the evidence database (`data/evidence/trials.csv` `study_id`) this
@@ -58,6 +66,10 @@ pub struct TrialDesign {
     /// The arm that is the real trial's vitamin K arm (default: the first arm that is not the
     /// control).
     pub evidence_arm: Option<String>,
+    /// The design in `data/bone/designs/` (without `.toml`) whose bone targets in
+    /// `data/calibration/bone.toml` and `data/validation/bone.toml` this trial mirrors, for
+    /// `k2bone trial compare`.
+    pub bone_design: Option<String>,
     pub population: Population,
     /// The arms as a scenario (person defaults; the regimens are resolved from it).
     pub(crate) scenario: k2bone_scenario::Scenario,
@@ -75,10 +87,12 @@ struct TrialFile {
     dropout_per_year: Option<f64>,
     control_arm: Option<String>,
     k2_fracture_effect: Option<bool>,
+    draws: Option<usize>,
     rtol: Option<f64>,
     atol: Option<f64>,
     evidence_study: Option<String>,
     evidence_arm: Option<String>,
+    bone_design: Option<String>,
     population: PopulationFile,
     arms: toml::Table,
 }
@@ -140,6 +154,8 @@ impl TrialDesign {
                 "give at least one visit after baseline".into(),
             ));
         }
+        let draws = f.draws.unwrap_or(DEFAULT_DRAWS);
+        check_draws(origin, "draws", draws)?;
         let dropout_per_year = f.dropout_per_year.unwrap_or(0.0);
         if !(0.0..=0.9).contains(&dropout_per_year) {
             return Err(bad(
@@ -233,10 +249,12 @@ impl TrialDesign {
             arms,
             control_arm,
             k2_fracture_effect: f.k2_fracture_effect.unwrap_or(false),
+            draws,
             rtol,
             atol,
             evidence_study: f.evidence_study,
             evidence_arm: f.evidence_arm,
+            bone_design: f.bone_design,
             population,
             scenario,
         })
@@ -246,6 +264,14 @@ impl TrialDesign {
     pub fn with_n_per_arm(mut self, n: usize) -> Result<TrialDesign, TrialError> {
         check_n_per_arm(&self.origin, "--n", n)?;
         self.n_per_arm = n;
+        Ok(self)
+    }
+
+    /// Sets the number of posterior draws (the command line's `--draws`), with the same range
+    /// check as the file.
+    pub fn with_draws(mut self, k: usize) -> Result<TrialDesign, TrialError> {
+        check_draws(&self.origin, "--draws", k)?;
+        self.draws = k;
         Ok(self)
     }
 
@@ -268,6 +294,20 @@ fn check_n_per_arm(origin: &str, field: &str, n: usize) -> Result<(), TrialError
             field: field.to_string(),
             message: format!(
                 "{n} patients per arm is out of range (accepted: 1 … {MAX_N_PER_ARM})"
+            ),
+        });
+    }
+    Ok(())
+}
+
+fn check_draws(origin: &str, field: &str, k: usize) -> Result<(), TrialError> {
+    let rows = crate::patient::bone_posterior().draws.len();
+    if k == 0 || k > rows {
+        return Err(TrialError::Field {
+            origin: origin.to_string(),
+            field: field.to_string(),
+            message: format!(
+                "{k} posterior draws is out of range (accepted: 1 … {rows}, the rows of data/model/bone-posterior.csv)"
             ),
         });
     }

@@ -12,10 +12,12 @@
 //! | one patient | [`simulate_patient`] |
 //!
 //! **Two kinds of spread stay apart.** Between-patient variability (covariates, IIV) is drawn
-//! inside a run; parameter uncertainty comes as [`ParameterDraw`]s (posterior draws of the
-//! model's parameters), each of which replays the same patients (same seeds). Every row of the
-//! output carries its `draw_id`, and summaries are per draw and arm: the spread of an arm's
-//! mean across draws is uncertainty, the SD within one draw is variability.
+//! inside a run; parameter uncertainty comes as [`ParameterDraw`]s (by default `draws`
+//! posterior rows of the bone response, [`posterior_draws`]), each of which replays the same
+//! patients (same seeds); draws that share the model's parameters share one ODE solve per
+//! patient. Every row of the output carries its `draw_id`; summaries pool the draws per arm,
+//! with the between-patient 95% CI (`ci95_*`) and, apart from it, the 2.5–97.5 % range over
+//! draws of the arm mean and of the difference from control (`interval95_parameters_*`).
 //!
 //! **Reproducible.** A patient's randomness comes from their own stream (seed, patient id),
 //! patients are simulated in fixed chunks, and shards are contiguous ranges of whole chunks, so
@@ -28,10 +30,11 @@ mod population;
 mod run;
 mod summary;
 
-pub use design::{TrialDesign, MAX_N_PER_ARM};
+pub use design::{TrialDesign, DEFAULT_DRAWS, MAX_N_PER_ARM};
 pub use output::{read_patients, PatientRow, OUTCOMES};
 pub use patient::{
-    patient_model, simulate_patient, ParameterDraw, PatientModel, PatientResult, VisitOutcome,
+    patient_model, posterior_draws, simulate_patient, simulate_patient_draws, vka_inhibition_range,
+    ParameterDraw, PatientModel, PatientResult, VisitOutcome,
 };
 pub use population::{
     parse_covariates, read_covariates, CovariateSource, Covariates, Dist, DrawnCovariates,
@@ -39,8 +42,8 @@ pub use population::{
 };
 pub use run::{merge, run_trial, RunOptions, RunOutput, Shard, CHUNK};
 pub use summary::{
-    summarize, ArmSummary, FailureReason, FractureSummary, OutcomeSummary, PatientFailure, RunMeta,
-    TrialSummary,
+    summarize, welch, ArmSummary, DifferenceSummary, FailureReason, FractureSummary,
+    OutcomeSummary, PatientFailure, RunMeta, TrialSummary,
 };
 
 /// What can go wrong reading, running or merging a trial.

@@ -3,7 +3,7 @@
 //! and the outcomes at each visit as changes from the trial's baseline.
 
 use k2bone_physiology::bone_posterior::BonePosterior;
-use k2bone_physiology::bone_response::{BoneResponseParams, BoneSubject, Site};
+use k2bone_physiology::bone_response::{BoneDay, BoneResponseParams, BoneSubject, Site};
 use k2bone_physiology::{BoneHealthModel, Params};
 use k2bone_scenario::{Anticoagulant, SiteScores};
 use k2bone_sim::{FastSimulator, Trajectory};
@@ -168,19 +168,51 @@ pub fn simulate_patient(
     draw: &PatientDraw,
     y_enrolment: Option<&[f64]>,
 ) -> Result<PatientResult, TrialError> {
+    let mut r = simulate_patient_draws(
+        design,
+        std::slice::from_ref(params),
+        id,
+        arm,
+        draw,
+        y_enrolment,
+    )?;
+    Ok(r.remove(0))
+}
+
+/// Simulates patient `id` once for several parameter draws that share their model parameters
+/// (the same `values`) and differ only in the bone response's posterior row
+/// (`bone_params`, row = id mod rows): one ODE trajectory feeds every draw's bone response, so K draws cost one
+/// solve plus K cheap daily recursions. One result per draw, in the order given.
+pub fn simulate_patient_draws(
+    design: &TrialDesign,
+    params: &[ParameterDraw],
+    id: u64,
+    arm: usize,
+    draw: &PatientDraw,
+    y_enrolment: Option<&[f64]>,
+) -> Result<Vec<PatientResult>, TrialError> {
+    let first = params.first().ok_or_else(|| {
+        TrialError::Population("simulate_patient_draws: give at least one draw".into())
+    })?;
     let fail = |message: String| TrialError::Patient {
         patient: id,
         arm: design.arms[arm].clone(),
-        draw: params.id,
+        draw: first.id,
         message,
     };
+    if let Some(p) = params.iter().find(|p| p.values != first.values) {
+        return Err(fail(format!(
+            "draw {} has other model parameters than draw {}; only draws that differ in the bone response share a solve",
+            p.id, first.id
+        )));
+    }
     let PatientModel {
         model,
         burn_in_h,
         doses,
         iiv_values: values,
         bone_subject,
-    } = patient_model(design, arm, draw, params).map_err(fail)?;
+    } = patient_model(design, arm, draw, first).map_err(fail)?;
     let sim = FastSimulator {
         rtol: design.rtol,
         atol: design.atol,
@@ -208,29 +240,29 @@ pub fn simulate_patient(
     let tr = sim
         .run_from_time(&model, burn_in_h, &y0, &doses, &grid)
         .map_err(|e| fail(e.to_string()))?;
-    Ok(PatientResult {
-        draw_id: params.id,
-        patient_id: id,
-        arm,
-        draw: draw.clone(),
-        params: values,
-        visits: outcomes(
-            &tr,
-            &Sampling {
-                burn_in_h,
-                visit_idx: &visit_idx,
-                day_idx: &day_idx,
-            },
-            &BoneInputs {
-                doses: &arm_doses,
-                subject: &bone_subject,
-                params: bone_params(params.id),
-            },
-            &design.visits_days,
-            draw.dropout_day,
-        )
-        .map_err(fail)?,
-    })
+    let core = core_outcomes(
+        &tr,
+        &Sampling {
+            burn_in_h,
+            visit_idx: &visit_idx,
+            day_idx: &day_idx,
+        },
+        &arm_doses,
+        &design.visits_days,
+        draw.dropout_day,
+    )
+    .map_err(fail)?;
+    Ok(params
+        .iter()
+        .map(|p| PatientResult {
+            draw_id: p.id,
+            patient_id: id,
+            arm,
+            draw: draw.clone(),
+            params: values.clone(),
+            visits: with_bmd(&core, &bone_subject, bone_params(p.id), &design.visits_days),
+        })
+        .collect())
 }
 
 /// The shipped posterior of the bone response, read once.
@@ -245,6 +277,21 @@ pub fn bone_posterior() -> &'static BonePosterior {
 pub fn bone_params(draw_id: u32) -> &'static BoneResponseParams {
     let post = bone_posterior();
     &post.draws[draw_id as usize % post.draws.len()]
+}
+
+/// `k` parameter draws spread evenly over the shipped posterior's rows (ids `j·rows/k`, so
+/// rows far apart in the sampler's order, not `k` neighbours), sharing the model's point
+/// parameters: they differ in the bone response only, so one solve per patient serves all.
+/// `k` is 1 … the number of rows (checked by [`crate::TrialDesign`]).
+pub fn posterior_draws(k: usize) -> Vec<ParameterDraw> {
+    let rows = bone_posterior().draws.len();
+    let k = k.clamp(1, rows);
+    (0..k)
+        .map(|j| ParameterDraw {
+            id: (j * rows / k) as u32,
+            values: Vec::new(),
+        })
+        .collect()
 }
 
 /// Days from enrolment to simulate: every whole day up to the last visit, and the visits,
@@ -276,12 +323,11 @@ struct Sampling<'a> {
     day_idx: &'a [usize],
 }
 
-/// What the bone response needs besides the trajectory.
-struct BoneInputs<'a> {
-    /// The arm's doses, times from enrolment.
-    doses: &'a [k2bone_sim::DoseEvent<k2bone_physiology::Agent>],
-    subject: &'a BoneSubject,
-    params: &'a BoneResponseParams,
+/// A patient's outcomes that do not depend on the bone response's parameters, and the bone
+/// response's daily inputs.
+struct CoreOutcomes {
+    days: Vec<BoneDay>,
+    visits: Vec<VisitOutcome>,
 }
 
 /// States after ageing `model` from its start without treatment to each of `times_h` (sorted),
@@ -313,30 +359,21 @@ pub(crate) fn burn_in(
         .collect())
 }
 
-/// Outcomes at the visits, as changes from randomisation.
-///
-/// BMD comes from the calibrated bone response (issue 10, `physiology::bone_response`): the
-/// treatment run's daily samples give [`k2bone_sim::bone_inputs::bone_days`], and the patient's
-/// posterior draw gives the % change of each site on each day; a visit reads the day it falls in.
-/// The other outcomes are the core's outputs at the visits.
-fn outcomes(
+/// Outcomes at the visits, as changes from randomisation, except BMD (see [`with_bmd`]): the
+/// core's outputs at the visits, and the bone response's daily inputs from the treatment run's
+/// daily samples ([`k2bone_sim::bone_inputs::bone_days`]).
+fn core_outcomes(
     tr: &Trajectory,
     at: &Sampling,
-    bone: &BoneInputs,
+    doses: &[k2bone_sim::DoseEvent<k2bone_physiology::Agent>],
     visits_days: &[f64],
     dropout_day: f64,
-) -> Result<Vec<VisitOutcome>, String> {
+) -> Result<CoreOutcomes, String> {
     let mut daily = tr.select(at.day_idx);
     for t in &mut daily.times_h {
         *t -= at.burn_in_h;
     }
-    let days = k2bone_sim::bone_inputs::bone_days(&daily, bone.doses).map_err(|e| e.to_string())?;
-    let ls = bone
-        .params
-        .bmd_pct_change(Site::LumbarSpine, bone.subject, &days);
-    let fnk = bone
-        .params
-        .bmd_pct_change(Site::FemoralNeck, bone.subject, &days);
+    let days = k2bone_sim::bone_inputs::bone_days(&daily, doses).map_err(|e| e.to_string())?;
     let visits = tr.select(at.visit_idx);
     let col = |name: &str| {
         visits
@@ -350,25 +387,49 @@ fn outcomes(
         col("CI")?,
     );
     let pct = |v: &[f64], i: usize| (v[i] / v[0] - 1.0) * 100.0;
-    let day_of = |d: f64| ((d + 1e-9).floor() as usize).min(days.len().saturating_sub(1));
-    let bmd = |b: &[f64], i: usize| {
-        let (d, d0) = (day_of(visits_days[i]), day_of(visits_days[0]));
-        ((1.0 + b[d] / 100.0) / (1.0 + b[d0] / 100.0) - 1.0) * 100.0
-    };
-    Ok(visits_days
+    let visits = visits_days
         .iter()
         .enumerate()
         .map(|(i, &day)| VisitOutcome {
             visit_day: day,
             observed: day < dropout_day,
-            bmd_lumbar_pct_change: bmd(&ls, i),
-            bmd_femoral_neck_pct_change: bmd(&fnk, i),
+            bmd_lumbar_pct_change: f64::NAN,
+            bmd_femoral_neck_pct_change: f64::NAN,
             ucoc_pct_change: ((1.0 + uc[i] / 100.0) / (1.0 + uc[0] / 100.0) - 1.0) * 100.0,
             dp_ucmgp_pct_change: pct(mgp, i),
             d25_nmol_l: d25[i],
             calcification_index_pct_change: pct(ci, i),
         })
-        .collect())
+        .collect();
+    Ok(CoreOutcomes { days, visits })
+}
+
+/// The visits of `core` with BMD from the calibrated bone response (issue 10,
+/// `physiology::bone_response`) under `params`: the % change of each site on each day; a visit
+/// reads the day it falls in, as a change from the visit-0 day.
+fn with_bmd(
+    core: &CoreOutcomes,
+    subject: &BoneSubject,
+    params: &BoneResponseParams,
+    visits_days: &[f64],
+) -> Vec<VisitOutcome> {
+    let days = &core.days;
+    let ls = params.bmd_pct_change(Site::LumbarSpine, subject, days);
+    let fnk = params.bmd_pct_change(Site::FemoralNeck, subject, days);
+    let day_of = |d: f64| ((d + 1e-9).floor() as usize).min(days.len().saturating_sub(1));
+    let bmd = |b: &[f64], i: usize| {
+        let (d, d0) = (day_of(visits_days[i]), day_of(visits_days[0]));
+        ((1.0 + b[d] / 100.0) / (1.0 + b[d0] / 100.0) - 1.0) * 100.0
+    };
+    core.visits
+        .iter()
+        .enumerate()
+        .map(|(i, v)| VisitOutcome {
+            bmd_lumbar_pct_change: bmd(&ls, i),
+            bmd_femoral_neck_pct_change: bmd(&fnk, i),
+            ..*v
+        })
+        .collect()
 }
 
 /// The stable INR whose derived recycling inhibition is `inhibition` (bisection on
@@ -376,12 +437,9 @@ fn outcomes(
 /// trial covariate stays the inhibition the population draws, and scenarios name the INR. An
 /// inhibition no INR in (1, 6] gives is refused with the accepted range.
 fn inr_of_inhibition(inhibition: f64) -> Result<f64, String> {
-    use k2bone_physiology::inr::{derived_vka_inhibition, InrTable};
-    let table = InrTable::shipped();
-    // Inside (1, 6] the derivation cannot fail.
-    let at = |inr: f64| derived_vka_inhibition(&table, inr).unwrap_or(0.0);
+    let at = inhibition_at_inr();
     let (mut lo, mut hi) = (1.0 + 1e-9, 6.0);
-    let (min, max) = (at(lo), at(hi));
+    let (min, max) = vka_inhibition_range();
     if !(min..=max).contains(&inhibition) {
         return Err(format!(
             "vka_inhibition = {inhibition}: accepted {min:.3} to {max:.3} (a stable INR of 1 to 6)"
@@ -396,6 +454,21 @@ fn inr_of_inhibition(inhibition: f64) -> Result<f64, String> {
         }
     }
     Ok(0.5 * (lo + hi))
+}
+
+/// The derived recycling inhibition at a stable INR in (1, 6].
+fn inhibition_at_inr() -> impl Fn(f64) -> f64 {
+    use k2bone_physiology::inr::{derived_vka_inhibition, InrTable};
+    let table = InrTable::shipped();
+    // Inside (1, 6] the derivation cannot fail.
+    move |inr: f64| derived_vka_inhibition(&table, inr).unwrap_or(0.0)
+}
+
+/// The vitamin K antagonist recycling inhibitions a patient on one may have: those of a stable
+/// INR just above 1 to 6 (`k2bone_physiology::inr`); 0 is a patient on none.
+pub fn vka_inhibition_range() -> (f64, f64) {
+    let at = inhibition_at_inr();
+    (at(1.0 + 1e-9), at(6.0))
 }
 
 #[cfg(test)]

@@ -267,10 +267,13 @@ impl Population {
                 ));
             }
             let warfarin_inhibition = f.warfarin_inhibition.unwrap_or(0.5);
-            if !(0.0..=0.99).contains(&warfarin_inhibition) {
+            let (vlo, vhi) = crate::patient::vka_inhibition_range();
+            if f.warfarin_inhibition.is_some() && !(vlo..=vhi).contains(&warfarin_inhibition) {
                 return Err(bad(
                     "warfarin_inhibition",
-                    format!("{warfarin_inhibition} (accepted: 0 … 0.99)"),
+                    format!(
+                        "{warfarin_inhibition} is out of range (accepted: {vlo:.3} … {vhi:.3}, the recycling inhibition of a stable INR of 1 to 6)"
+                    ),
                 ));
             }
             CovariateSource::Drawn(Box::new(DrawnCovariates {
@@ -559,6 +562,7 @@ pub fn parse_covariates(text: &str, origin: &str) -> Result<Vec<Covariates>, Tri
         (-5.0, 5.0),
         (0.0, 0.99),
     ];
+    let vka = crate::patient::vka_inhibition_range();
     let mut rows = Vec::new();
     for (i, rec) in rdr.records().enumerate() {
         let line = i + 2;
@@ -570,6 +574,7 @@ pub fn parse_covariates(text: &str, origin: &str) -> Result<Vec<Covariates>, Tri
         };
         let mut v = [0.0; 7];
         for (j, slot) in v.iter_mut().enumerate() {
+            let (name, column) = (COLUMNS[j + 1], j + 2);
             let cell = &rec[j + 1];
             if j == 1 && cell.is_empty() {
                 *slot = f64::NAN;
@@ -578,16 +583,28 @@ pub fn parse_covariates(text: &str, origin: &str) -> Result<Vec<Covariates>, Tri
             let x: f64 = cell.parse().map_err(|_| {
                 err(
                     line,
-                    format!("`{}` = `{cell}` is not a number", COLUMNS[j + 1]),
+                    format!("`{name}` = `{cell}` is not a number (column {column})"),
                 )
             })?;
             let (lo, hi) = ranges[j];
-            if !(x >= lo && x <= hi) {
+            let ok = if name == "vka_inhibition" {
+                x == 0.0 || (vka.0..=vka.1).contains(&x)
+            } else {
+                x >= lo && x <= hi
+            };
+            if !ok {
+                let accepted = if name == "vka_inhibition" {
+                    format!(
+                        "0 (none) or {:.3} … {:.3}, the recycling inhibition of a stable INR of 1 to 6",
+                        vka.0, vka.1
+                    )
+                } else {
+                    format!("{lo} … {hi}")
+                };
                 return Err(err(
                     line,
                     format!(
-                        "`{}` = {x} is out of range (accepted: {lo} … {hi})",
-                        COLUMNS[j + 1]
+                        "`{name}` = {x} is out of range (column {column}; accepted: {accepted})"
                     ),
                 ));
             }

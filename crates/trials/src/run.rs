@@ -12,7 +12,9 @@ use k2bone_sim::FastSimulator;
 
 use crate::design::TrialDesign;
 use crate::output::PatientWriter;
-use crate::patient::{burn_in, patient_model, simulate_patient, ParameterDraw, PatientResult};
+use crate::patient::{
+    burn_in, patient_model, simulate_patient_draws, ParameterDraw, PatientResult,
+};
 use crate::population::Stream;
 use crate::summary::{summarize, PatientFailure, RunMeta, TrialSummary};
 use crate::TrialError;
@@ -56,9 +58,11 @@ pub struct RunOptions<'a> {
     /// Worker threads (0: one per core).
     pub threads: usize,
     pub shard: Shard,
-    /// Parameter draws; each replays the same patients. Empty: the point estimate.
+    /// Parameter draws; each replays the same patients. Empty: the design's `draws` posterior
+    /// rows ([`crate::posterior_draws`]).
     pub draws: Vec<ParameterDraw>,
-    /// Called after each chunk with (patients done, patients in this shard × draws).
+    /// Called after each chunk with (patients done, patients in this shard × groups of draws
+    /// that share a solve).
     pub progress: Option<&'a (dyn Fn(u64, u64) + Sync)>,
     /// Asked before each chunk; `true` stops the run with [`TrialError::Cancelled`].
     pub cancel: Option<&'a (dyn Fn() -> bool + Sync)>,
@@ -109,10 +113,19 @@ pub fn run_trial(
     };
     std::fs::create_dir_all(out_dir).map_err(|e| io(out_dir, &e))?;
     let draws = if options.draws.is_empty() {
-        vec![ParameterDraw::point_estimate()]
+        crate::patient::posterior_draws(design.draws)
     } else {
         options.draws.clone()
     };
+    // Draws with the same model parameters share one solve per patient (they differ only in
+    // the bone response's posterior row); groups in the order of their first draw.
+    let mut groups: Vec<Vec<ParameterDraw>> = Vec::new();
+    for d in &draws {
+        match groups.iter_mut().find(|g| g[0].values == d.values) {
+            Some(g) => g.push(d.clone()),
+            None => groups.push(vec![d.clone()]),
+        }
+    }
     let n = design.n_patients();
     let n_chunks = n.div_ceil(CHUNK);
     let (i, k) = (options.shard.index as u64, options.shard.count as u64);
@@ -138,25 +151,28 @@ pub fn run_trial(
         .num_threads(options.threads)
         .build()
         .map_err(|e| TrialError::Population(format!("cannot start threads: {e}")))?;
-    let total = (end - first) * draws.len() as u64;
+    let total = (end - first) * groups.len() as u64;
     let mut done = 0;
     let mut failures = Vec::new();
-    for params in &draws {
-        let mut start = first;
-        while start < end {
-            if options.cancel.is_some_and(|c| c()) {
-                return Err(TrialError::Cancelled);
-            }
-            let stop = (start + CHUNK).min(end);
-            let (chunk, failed) = pool.install(|| run_chunk(design, params, start, stop))?;
+    // Chunk by chunk, every draw of a chunk before the next chunk: rows are in patient order
+    // within each draw in a whole run and in every shard alike, so merging replays the same
+    // sums.
+    let mut start = first;
+    while start < end {
+        if options.cancel.is_some_and(|c| c()) {
+            return Err(TrialError::Cancelled);
+        }
+        let stop = (start + CHUNK).min(end);
+        for group in &groups {
+            let (chunk, failed) = pool.install(|| run_chunk(design, group, start, stop))?;
             writer.write(&chunk)?;
             failures.extend(failed);
             done += stop - start;
             if let Some(p) = options.progress {
                 p(done, total);
             }
-            start = stop;
         }
+        start = stop;
     }
     writer.close()?;
     let meta = RunMeta {
@@ -177,6 +193,7 @@ pub fn run_trial(
         end_patient: end,
         evidence_study: design.evidence_study.clone(),
         evidence_arm: design.evidence_arm.clone(),
+        bone_design: design.bone_design.clone(),
         failures,
     };
     let run_json = out_dir.join(if options.shard.count == 1 {
@@ -204,10 +221,11 @@ type Chunk = (Vec<PatientResult>, Vec<PatientFailure>);
 
 fn run_chunk(
     design: &TrialDesign,
-    params: &ParameterDraw,
+    group: &[ParameterDraw],
     start: u64,
     stop: u64,
 ) -> Result<Chunk, TrialError> {
+    let params = &group[0];
     let n_arms = design.arms.len();
     let sim = FastSimulator {
         rtol: design.rtol,
@@ -263,7 +281,7 @@ fn run_chunk(
     for (i, y) in states.into_iter().flatten() {
         y_enrol[i] = y;
     }
-    let outcomes: Vec<Result<PatientResult, PatientFailure>> = prepared
+    let outcomes: Vec<Result<Vec<PatientResult>, PatientFailure>> = prepared
         .par_iter()
         .zip(&y_enrol)
         .map(|(p, y)| {
@@ -277,7 +295,7 @@ fn run_chunk(
                 message,
             };
             let y = y.as_ref().map_err(|m| failure("burn-in", m.clone()))?;
-            simulate_patient(design, params, p.0, p.1, &p.2, Some(y))
+            simulate_patient_draws(design, group, p.0, p.1, &p.2, Some(y))
                 .map_err(|e| failure("treatment", e.to_string()))
         })
         .collect();
@@ -285,7 +303,7 @@ fn run_chunk(
     let mut failed = Vec::new();
     for o in outcomes {
         match o {
-            Ok(r) => done.push(r),
+            Ok(r) => done.extend(r),
             Err(f) => failed.push(f),
         }
     }

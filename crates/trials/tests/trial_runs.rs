@@ -9,6 +9,11 @@ use k2bone_trials::{merge, read_patients, run_trial, PatientRow, RunOptions, Sha
 /// 12 weeks of MK-7 vs nothing in women aged 42–48 (short burn-ins), with variability on the
 /// MK-7 elimination rate and the osteoblast effect of vitamin K.
 fn design(n_per_arm: usize, seed: u64) -> TrialDesign {
+    design_k(n_per_arm, seed, 1)
+}
+
+/// The same with `draws` posterior draws of the bone response.
+fn design_k(n_per_arm: usize, seed: u64, draws: usize) -> TrialDesign {
     let text = format!(
         r#"
 schema = 1
@@ -19,6 +24,7 @@ duration = "12 weeks"
 visits = ["4 weeks", "12 weeks"]
 dropout_per_year = 0.3
 control_arm = "placebo"
+draws = {draws}
 rtol = 1e-7
 atol = 1e-9
 
@@ -53,7 +59,7 @@ fn rows(path: &Path) -> Vec<PatientRow> {
 
 #[test]
 fn results_do_not_depend_on_the_thread_count() {
-    let d = design(6, 7);
+    let d = design_k(6, 7, 3);
     let dir = tempfile::tempdir().unwrap();
     let run = |threads: usize, sub: &str| {
         let opts = RunOptions {
@@ -65,7 +71,8 @@ fn results_do_not_depend_on_the_thread_count() {
     let one = run(1, "one");
     let two = run(2, "two");
     let (a, b) = (rows(&one.patients_parquet), rows(&two.patients_parquet));
-    assert_eq!(a.len(), 12 * 3);
+    // 12 patients × 3 visits × 3 draws.
+    assert_eq!(a.len(), 12 * 3 * 3);
     assert_eq!(a, b, "per-patient rows differ between 1 and 2 threads");
     assert_eq!(one.summary, two.summary);
     // Patients differ from each other (the variability is real), and both arms are filled.
@@ -81,8 +88,9 @@ fn results_do_not_depend_on_the_thread_count() {
 
 #[test]
 fn shards_merged_equal_one_run() {
-    // 130 patients: three chunks of at most 64, so three shards of one chunk each.
-    let d = design(65, 11);
+    // 130 patients: three chunks of at most 64, so three shards of one chunk each; 4 posterior
+    // draws of the bone response, so the pooled summary and both intervals are merged too.
+    let d = design_k(65, 11, 4);
     let dir = tempfile::tempdir().unwrap();
     let whole = run_trial(&d, &RunOptions::default(), &dir.path().join("whole")).unwrap();
     let mut dirs = Vec::new();
@@ -98,6 +106,56 @@ fn shards_merged_equal_one_run() {
     }
     let merged = merge(&dirs, &dir.path().join("merged")).unwrap();
     assert_eq!(merged, whole.summary);
+    assert_eq!(merged.draws, vec![0, 100, 200, 300]);
+    let bmd = merged
+        .difference("mk7", "bmd_lumbar_pct_change", 84.0)
+        .unwrap();
+    let (lo, hi) = (
+        bmd.interval95_parameters_low.unwrap(),
+        bmd.interval95_parameters_high.unwrap(),
+    );
+    assert!(lo < hi && bmd.ci95_low < bmd.ci95_high, "{bmd:?}");
+    // The parameter interval is over the draws' differences of arm means: recompute it from
+    // the per-patient rows (R type-7 quantiles of 4 values).
+    let rows_all: Vec<PatientRow> = (0..3)
+        .flat_map(|i| {
+            rows(
+                &dir.path()
+                    .join(format!("shard{i}/patients-{i}-of-3.parquet")),
+            )
+        })
+        .collect();
+    let arm_mean = |draw: u32, arm: &str| {
+        let v: Vec<f64> = rows_all
+            .iter()
+            .filter(|r| r.draw_id == draw && r.arm == arm && r.visit_day == 84.0 && r.observed)
+            .map(|r| r.outcomes[0])
+            .collect();
+        v.iter().sum::<f64>() / v.len() as f64
+    };
+    let mut diffs: Vec<f64> = [0, 100, 200, 300]
+        .iter()
+        .map(|&k| arm_mean(k, "mk7") - arm_mean(k, "placebo"))
+        .collect();
+    diffs.sort_by(f64::total_cmp);
+    let q = |p: f64| {
+        let h = 3.0 * p;
+        let i = h.floor() as usize;
+        diffs[i] + (h - i as f64) * (diffs[(i + 1).min(3)] - diffs[i])
+    };
+    assert!(
+        (q(0.025) - lo).abs() < 1e-9 && (q(0.975) - hi).abs() < 1e-9,
+        "{diffs:?} vs {lo} {hi}"
+    );
+    // One solve feeds every draw: outcomes of the core (ucOC) are the same under each draw,
+    // BMD (the bone response's posterior row) is not.
+    let p0: Vec<&PatientRow> = rows_all
+        .iter()
+        .filter(|r| r.patient_id == 5 && r.visit_day == 84.0)
+        .collect();
+    assert_eq!(p0.len(), 4);
+    assert!(p0.iter().all(|r| r.outcomes[2] == p0[0].outcomes[2]));
+    assert!(p0.iter().any(|r| r.outcomes[0] != p0[0].outcomes[0]));
     // A missing shard is refused.
     let err = merge(&dirs[..2], &dir.path().join("bad")).unwrap_err();
     assert!(err.to_string().contains("exactly once"), "{err}");
@@ -156,6 +214,12 @@ fn bad_designs_name_the_field_and_the_accepted_range() {
     .unwrap();
     let cases = [
         ("n_per_arm = 100", "n_per_arm = 0", "n_per_arm"),
+        ("n_per_arm = 100", "n_per_arm = 100\ndraws = 0", "draws"),
+        (
+            "n_per_arm = 100",
+            "n_per_arm = 100\ndraws = 401",
+            "accepted: 1 … 400",
+        ),
         (
             "dropout_per_year = 0.08",
             "dropout_per_year = 1.5",

@@ -55,6 +55,10 @@ struct RunArgs {
     /// Seed (default: the file's seed).
     #[arg(long)]
     seed: Option<u64>,
+    /// Posterior draws of the bone response pooled per patient (parameter uncertainty;
+    /// default: the file's `draws`, else 50; 1 … 400). One ODE solve per patient feeds them all.
+    #[arg(long)]
+    draws: Option<usize>,
     /// Run one slice i/N (0-based): the same patients as in the whole run.
     #[arg(long)]
     shard: Option<String>,
@@ -115,12 +119,18 @@ pub fn run(args: TrialArgs) -> AppResult<()> {
                 return print_json(&cmp);
             }
             println!(
-                "{} — {} vs {} (evidence: {}, draw {})",
-                cmp.title, cmp.treated_arm, cmp.control_arm, cmp.study_id, cmp.draw_id
+                "{} — {} vs {} (evidence: {}, {} posterior draws)",
+                cmp.title, cmp.treated_arm, cmp.control_arm, cmp.study_id, cmp.n_draws
             );
             println!(
-                "{:<30} {:>6} {:>10} {:>20} {:>10} {:>20}",
-                "outcome", "month", "simulated", "95% CI", "reported", "95% CI"
+                "{:<30} {:>6} {:>10} {:>20} {:>20} {:>10} {:>20}  role",
+                "outcome",
+                "month",
+                "simulated",
+                "95% CI patients",
+                "95% parameters",
+                "reported",
+                "95% CI",
             );
             let ci = |lo: Option<f64>, hi: Option<f64>| match (lo, hi) {
                 (Some(a), Some(b)) if a.is_finite() && b.is_finite() => {
@@ -130,11 +140,15 @@ pub fn run(args: TrialArgs) -> AppResult<()> {
             };
             for r in &cmp.rows {
                 println!(
-                    "{:<30} {:>6} {:>10.2} {:>20} {:>10} {:>20}",
+                    "{:<30} {:>6} {:>10.2} {:>20} {:>20} {:>10} {:>20}  {}",
                     r.outcome,
                     r.timepoint_months,
                     r.simulated_difference,
                     ci(Some(r.simulated_ci95_low), Some(r.simulated_ci95_high)),
+                    ci(
+                        r.simulated_interval95_parameters_low,
+                        r.simulated_interval95_parameters_high
+                    ),
                     r.reported_difference
                         .map_or("—".into(), |x| format!("{x:.2}")),
                     ci(r.reported_ci95_low, r.reported_ci95_high)
@@ -142,8 +156,12 @@ pub fn run(args: TrialArgs) -> AppResult<()> {
                             Some("unclear") => " (SD/SE unclear)",
                             _ => "",
                         },
+                    r.role.as_deref().unwrap_or("—"),
                 );
             }
+            println!(
+                "95% CI patients: between-patient variability at the simulated n; 95% parameters: 2.5-97.5 % over the posterior draws (parameter uncertainty).\nrole: calibration = the bone response was fitted to this number (agreement checks the fit); validation = not fitted."
+            );
             for n in &cmp.not_simulated {
                 println!("not simulated: {n}");
             }
@@ -161,6 +179,7 @@ pub fn run(args: TrialArgs) -> AppResult<()> {
                 out,
                 n_per_arm: r.n,
                 seed: r.seed,
+                draws: r.draws,
                 shard: r.shard,
                 threads: r.threads,
                 plots: !r.no_plots,
@@ -185,18 +204,27 @@ fn print_output(out: &TrialOutput, format: Format, quiet: bool) -> AppResult<()>
             .copied()
             .unwrap_or(0.0);
         println!(
-            "{:<16} {:>5} {:>6} {:>28} {:>28}",
-            "arm", "n", "failed", "BMD lumbar % (95% CI)", "BMD fem. neck % (95% CI)"
+            "{:<16} {:>5} {:>6} {:>44} {:>44}",
+            "arm",
+            "n",
+            "failed",
+            "BMD lumbar % [95% CI patients] {parameters}",
+            "BMD fem. neck % [95% CI patients] {parameters}"
         );
         for a in &s.arms {
             let cell = |name: &str| {
                 s.outcome(a.draw_id, &a.arm, name, last)
                     .map_or("—".into(), |o| {
-                        format!("{:.2} [{:.2}, {:.2}]", o.mean, o.ci95_low, o.ci95_high)
+                        let par = match (o.interval95_parameters_low, o.interval95_parameters_high)
+                        {
+                            (Some(a), Some(b)) => format!(" {{{a:.2}, {b:.2}}}"),
+                            _ => String::new(),
+                        };
+                        format!("{:.2} [{:.2}, {:.2}]{par}", o.mean, o.ci95_low, o.ci95_high)
                     })
             };
             println!(
-                "{:<16} {:>5} {:>6} {:>28} {:>28}",
+                "{:<16} {:>5} {:>6} {:>44} {:>44}",
                 a.arm,
                 a.n_randomised,
                 a.n_failed,
@@ -204,6 +232,10 @@ fn print_output(out: &TrialOutput, format: Format, quiet: bool) -> AppResult<()>
                 cell("bmd_femoral_neck_pct_change")
             );
         }
+        println!(
+            "[…] between-patient 95% CI; {{…}} 2.5-97.5 % over {} posterior draws (parameter uncertainty)",
+            s.draws.len()
+        );
         for f in &s.failure_reasons {
             println!("failed ({}): {} × {}", f.stage, f.count, f.reason);
         }
