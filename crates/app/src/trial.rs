@@ -168,7 +168,9 @@ pub fn run_trial(
     let simulated = out.summary.n_patients + out.summary.failures.len() as u64;
     Ok(TrialOutput {
         patients_simulated: simulated,
-        patient_years_per_s: simulated as f64 * design.duration_days / 365.25 / seconds,
+        patient_years_per_s: simulated as f64 * design.duration_days
+            / k2bone_units::DAYS_PER_YEAR
+            / seconds,
         summary: out.summary,
         written,
         seconds,

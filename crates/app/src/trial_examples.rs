@@ -31,9 +31,11 @@ macro_rules! example {
 }
 
 /// Every file in `examples/trials/` (a test checks the folder against this list).
-pub const EXAMPLES: [ExampleFile; 3] = [
+pub const EXAMPLES: [ExampleFile; 5] = [
     example!("cheung-2008-k1-5mg"),
+    example!("dawson-hughes-1997-ca-d3"),
     example!("knapen-2013"),
+    example!("mk7-3-months-scale"),
     example!("shiraki-2000-mk4-45mg"),
 ];
 
@@ -203,7 +205,7 @@ mod tests {
         let d = &k.design;
         assert_eq!((d.n_per_arm, d.seed), (100, 2013));
         assert!(
-            (d.duration_days - 3.0 * 365.25).abs() < 1.0,
+            (d.duration_days - 3.0 * k2bone_units::DAYS_PER_YEAR).abs() < 1e-9,
             "{}",
             d.duration_days
         );

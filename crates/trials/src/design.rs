@@ -128,7 +128,7 @@ impl TrialDesign {
         check_n_per_arm(origin, "n_per_arm", f.n_per_arm)?;
         let duration_days =
             k2bone_scenario::duration_days(&f.duration).map_err(|m| bad("duration", m))?;
-        if !(duration_days > 0.0 && duration_days <= 20.0 * 365.25) {
+        if !(duration_days > 0.0 && duration_days <= 20.0 * k2bone_units::DAYS_PER_YEAR) {
             return Err(bad(
                 "duration",
                 format!("{duration_days} days is out of range (accepted: > 0, at most 20 years)"),

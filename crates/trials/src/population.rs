@@ -442,7 +442,7 @@ impl Population {
         let z = nalgebra::DVector::from_iterator(k, (0..k).map(|_| s.normal()));
         let eta: Vec<f64> = (&self.eta_factor * z).iter().copied().collect();
         let dropout_day = if dropout_per_year > 0.0 {
-            let rate_per_day = -(1.0 - dropout_per_year).ln() / 365.25;
+            let rate_per_day = -(1.0 - dropout_per_year).ln() / k2bone_units::DAYS_PER_YEAR;
             -s.uniform().ln() / rate_per_day
         } else {
             s.uniform();

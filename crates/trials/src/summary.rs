@@ -231,7 +231,7 @@ pub fn summarize(meta: &RunMeta, parts: &[PathBuf]) -> Result<TrialSummary, Tria
         })?;
     }
     // Fractures: needs the control arm's mean change at the end, per draw.
-    let years = meta.duration_days / 365.25;
+    let years = meta.duration_days / k2bone_units::DAYS_PER_YEAR;
     let mut fractures: BTreeMap<(u32, usize), FractureSummary> = BTreeMap::new();
     for part in parts {
         read_patients(part, &mut |r| {

@@ -148,6 +148,8 @@ fn trial_request(folder: &Path, n_per_arm: Option<usize>, seed: Option<u64>) -> 
         out: folder.to_path_buf(),
         n_per_arm,
         seed,
+        // The file's `draws` (posterior draws of the bone response; default 50).
+        draws: None,
         shard: None,
         threads: 1,
         plots: true,
