@@ -756,12 +756,16 @@ async fn a_tiny_trial_runs_as_a_job_with_its_files_and_the_real_trial_beside_it(
     assert_eq!(&on_disk, summary);
     let (s, csv) = a.get_text(&file("summary.csv")).await;
     assert_eq!(s, StatusCode::OK);
+    // One row per arm, outcome and visit, then one per between-arm difference.
     let rows: usize = arms
         .iter()
         .map(|a| a["outcomes"].as_array().unwrap().len())
-        .sum();
+        .sum::<usize>()
+        + summary["differences"].as_array().map_or(0, Vec::len);
     assert_eq!(csv.lines().count(), 1 + rows, "{csv}");
-    assert!(csv.starts_with("draw_id,arm,outcome,visit_day,n,mean,sd,ci95_low,ci95_high"));
+    assert!(csv.starts_with(
+        "arm,outcome,visit_day,n,mean,sd,ci95_low,ci95_high,interval95_parameters_low,interval95_parameters_high,n_draws\n"
+    ));
     let (s, _, parquet) = a
         .send(
             Request::get(file("patients.parquet"))

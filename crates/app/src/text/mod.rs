@@ -11,6 +11,7 @@ mod foods;
 mod inr;
 mod meta;
 mod study;
+mod trial;
 mod validate;
 
 /// A result rendered as CSV (`print!("{}", Csv(&report))`).

@@ -7,10 +7,9 @@ use clap::{Args, Subcommand};
 use k2bone_app::trial::{
     compare, merge, run_trial, TrialCompareRequest, TrialMergeRequest, TrialOutput, TrialRequest,
 };
-use k2bone_app::DISCLAIMER;
 use k2bone_app::{AppResult, Cancel};
 
-use crate::format::{print_json, Format};
+use crate::format::{outln, print_json, print_report, Format};
 use crate::progress::Bar;
 
 /// Virtual trials: run a trial file, merge shards, compare with the real trial.
@@ -118,55 +117,7 @@ pub fn run(args: TrialArgs) -> AppResult<()> {
             if format == Format::Json {
                 return print_json(&cmp);
             }
-            println!(
-                "{} — {} vs {} (evidence: {}, {} posterior draws)",
-                cmp.title, cmp.treated_arm, cmp.control_arm, cmp.study_id, cmp.n_draws
-            );
-            println!(
-                "{:<30} {:>6} {:>10} {:>20} {:>20} {:>10} {:>20}  role",
-                "outcome",
-                "month",
-                "simulated",
-                "95% CI patients",
-                "95% parameters",
-                "reported",
-                "95% CI",
-            );
-            let ci = |lo: Option<f64>, hi: Option<f64>| match (lo, hi) {
-                (Some(a), Some(b)) if a.is_finite() && b.is_finite() => {
-                    format!("[{a:.2}, {b:.2}]")
-                }
-                _ => "—".into(),
-            };
-            for r in &cmp.rows {
-                println!(
-                    "{:<30} {:>6} {:>10.2} {:>20} {:>20} {:>10} {:>20}  {}",
-                    r.outcome,
-                    r.timepoint_months,
-                    r.simulated_difference,
-                    ci(Some(r.simulated_ci95_low), Some(r.simulated_ci95_high)),
-                    ci(
-                        r.simulated_interval95_parameters_low,
-                        r.simulated_interval95_parameters_high
-                    ),
-                    r.reported_difference
-                        .map_or("—".into(), |x| format!("{x:.2}")),
-                    ci(r.reported_ci95_low, r.reported_ci95_high)
-                        + match r.reported_dispersion.as_deref() {
-                            Some("unclear") => " (SD/SE unclear)",
-                            _ => "",
-                        },
-                    r.role.as_deref().unwrap_or("—"),
-                );
-            }
-            println!(
-                "95% CI patients: between-patient variability at the simulated n; 95% parameters: 2.5-97.5 % over the posterior draws (parameter uncertainty).\nrole: calibration = the bone response was fitted to this number (agreement checks the fit); validation = not fitted."
-            );
-            for n in &cmp.not_simulated {
-                println!("not simulated: {n}");
-            }
-            println!("\n{DISCLAIMER}");
-            Ok(())
+            print_report(&cmp)
         }
         None => {
             let r = args.run;
@@ -193,62 +144,14 @@ pub fn run(args: TrialArgs) -> AppResult<()> {
 }
 
 fn print_output(out: &TrialOutput, format: Format, quiet: bool) -> AppResult<()> {
-    if format == Format::Json {
-        return print_json(out);
-    }
-    let s = &out.summary;
-    if !quiet {
-        println!("{} ({} patients)", s.title, s.n_patients);
-        let last = k2bone_app::trial::visits_of(s)
-            .last()
-            .copied()
-            .unwrap_or(0.0);
-        println!(
-            "{:<16} {:>5} {:>6} {:>44} {:>44}",
-            "arm",
-            "n",
-            "failed",
-            "BMD lumbar % [95% CI patients] {parameters}",
-            "BMD fem. neck % [95% CI patients] {parameters}"
-        );
-        for a in &s.arms {
-            let cell = |name: &str| {
-                s.outcome(a.draw_id, &a.arm, name, last)
-                    .map_or("—".into(), |o| {
-                        let par = match (o.interval95_parameters_low, o.interval95_parameters_high)
-                        {
-                            (Some(a), Some(b)) => format!(" {{{a:.2}, {b:.2}}}"),
-                            _ => String::new(),
-                        };
-                        format!("{:.2} [{:.2}, {:.2}]{par}", o.mean, o.ci95_low, o.ci95_high)
-                    })
-            };
-            println!(
-                "{:<16} {:>5} {:>6} {:>44} {:>44}",
-                a.arm,
-                a.n_randomised,
-                a.n_failed,
-                cell("bmd_lumbar_pct_change"),
-                cell("bmd_femoral_neck_pct_change")
-            );
+    match format {
+        Format::Json => print_json(out),
+        _ if quiet => {
+            for p in &out.written {
+                outln!("wrote {}", p.display());
+            }
+            Ok(())
         }
-        println!(
-            "[…] between-patient 95% CI; {{…}} 2.5-97.5 % over {} posterior draws (parameter uncertainty)",
-            s.draws.len()
-        );
-        for f in &s.failure_reasons {
-            println!("failed ({}): {} × {}", f.stage, f.count, f.reason);
-        }
-        if out.patients_simulated > 0 {
-            println!(
-                "{} patients in {:.1} s ({:.1} patient-years/s)",
-                out.patients_simulated, out.seconds, out.patient_years_per_s
-            );
-        }
-        println!("{DISCLAIMER}");
+        _ => print_report(out),
     }
-    for p in &out.written {
-        println!("wrote {}", p.display());
-    }
-    Ok(())
 }
