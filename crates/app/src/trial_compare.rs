@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use k2bone_calibration::bone::targets::{BoneMeasure, BoneTarget, TargetSite};
 use k2bone_trialdb::trials::{Dispersion, TrialRow};
-use k2bone_trials::TrialSummary;
+use k2bone_trials::{DifferenceSummary, TrialSummary};
 use k2bone_units::DAYS_PER_MONTH;
 
 use crate::{AppError, AppResult};
@@ -231,12 +231,7 @@ fn add_bone_targets(
         } else {
             outcome
         };
-        let want = months * DAYS_PER_MONTH;
-        let Some(&visit) = visits
-            .iter()
-            .filter(|v| (**v - want).abs() <= 0.5 * DAYS_PER_MONTH)
-            .min_by(|a, b| (*a - want).abs().total_cmp(&(*b - want).abs()))
-        else {
+        let Some(visit) = visit_at(&visits, months) else {
             cmp.not_simulated.push(format!(
                 "bone target {} at {months} months (no visit then)",
                 t.name
@@ -249,21 +244,7 @@ fn add_bone_targets(
                 cmp.treated_arm, cmp.control_arm
             )));
         };
-        let (d, lo, hi) = (diff.difference, diff.ci95_low, diff.ci95_high);
         cmp.rows.push(EffectComparison {
-            outcome: label.to_string(),
-            timepoint_months: months,
-            visit_day: visit,
-            simulated_difference: d,
-            simulated_ci95_low: lo,
-            simulated_ci95_high: hi,
-            simulated_interval95_parameters_low: diff.interval95_parameters_low,
-            simulated_interval95_parameters_high: diff.interval95_parameters_high,
-            simulated_n_treat: diff.n_arm,
-            simulated_n_control: diff.n_control,
-            reported_difference: t.value,
-            reported_ci95_low: rep_ci.map(|c| c.0),
-            reported_ci95_high: rep_ci.map(|c| c.1),
             reported_dispersion: Some(
                 if t.ci.is_some() {
                     "ci"
@@ -274,8 +255,6 @@ fn add_bone_targets(
                 }
                 .to_string(),
             ),
-            reported_in_simulated_ci: t.value.map(|x| lo <= x && x <= hi),
-            simulated_in_reported_ci: rep_ci.map(|(a, b)| a <= d && d <= b),
             source: format!("{}{site_note}", t.source),
             provenance: format!("bone target `{}`", t.name),
             notes: t.reported.map(|q| {
@@ -288,9 +267,58 @@ fn add_bone_targets(
             }),
             role: Some(role.to_string()),
             bone_target: Some(t.name.clone()),
+            ..EffectComparison::simulated(label, months, visit, diff, t.value, rep_ci)
         });
     }
     Ok(())
+}
+
+/// The visit nearest `months` after randomisation, within half a month, if the run has one.
+fn visit_at(visits: &[f64], months: f64) -> Option<f64> {
+    let want = months * DAYS_PER_MONTH;
+    visits
+        .iter()
+        .copied()
+        .filter(|v| (v - want).abs() <= 0.5 * DAYS_PER_MONTH)
+        .min_by(|a, b| (a - want).abs().total_cmp(&(b - want).abs()))
+}
+
+impl EffectComparison {
+    /// A row's simulated side (`diff` at `visit_day`) and its verdicts against `reported` and
+    /// its 95% CI; the source fields are empty for the caller to fill.
+    fn simulated(
+        outcome: &str,
+        timepoint_months: f64,
+        visit_day: f64,
+        diff: &DifferenceSummary,
+        reported: Option<f64>,
+        reported_ci: Option<(f64, f64)>,
+    ) -> EffectComparison {
+        let (d, lo, hi) = (diff.difference, diff.ci95_low, diff.ci95_high);
+        EffectComparison {
+            outcome: outcome.to_string(),
+            timepoint_months,
+            visit_day,
+            simulated_difference: d,
+            simulated_ci95_low: lo,
+            simulated_ci95_high: hi,
+            simulated_interval95_parameters_low: diff.interval95_parameters_low,
+            simulated_interval95_parameters_high: diff.interval95_parameters_high,
+            simulated_n_treat: diff.n_arm,
+            simulated_n_control: diff.n_control,
+            reported_difference: reported,
+            reported_ci95_low: reported_ci.map(|c| c.0),
+            reported_ci95_high: reported_ci.map(|c| c.1),
+            reported_dispersion: None,
+            reported_in_simulated_ci: reported.map(|x| lo <= x && x <= hi),
+            simulated_in_reported_ci: reported_ci.map(|(a, b)| a <= d && d <= b),
+            source: String::new(),
+            provenance: String::new(),
+            notes: None,
+            role: None,
+            bone_target: None,
+        }
+    }
 }
 
 /// The comparison of `summary` with the evidence `rows` of `study`.
@@ -320,12 +348,7 @@ pub fn compare_rows(
             not_simulated.push(format!("{} at {} months", r.outcome, r.timepoint_months));
             continue;
         }
-        let want = r.timepoint_months * DAYS_PER_MONTH;
-        let Some(&visit) = visits
-            .iter()
-            .filter(|v| (**v - want).abs() <= 0.5 * DAYS_PER_MONTH)
-            .min_by(|a, b| (*a - want).abs().total_cmp(&(*b - want).abs()))
-        else {
+        let Some(visit) = visit_at(&visits, r.timepoint_months) else {
             not_simulated.push(format!(
                 "{} at {} months (no visit then)",
                 r.outcome, r.timepoint_months
@@ -338,7 +361,6 @@ pub fn compare_rows(
                 r.outcome
             )));
         };
-        let (d, lo, hi) = (diff.difference, diff.ci95_low, diff.ci95_high);
         let reported = match (r.mean_treat, r.mean_control) {
             (Some(a), Some(b)) => Some(a - b),
             _ => None,
@@ -360,27 +382,18 @@ pub fn compare_rows(
             .zip(se_rep)
             .map(|(x, s)| (x - 1.96 * s, x + 1.96 * s));
         out.push(EffectComparison {
-            outcome: r.outcome.clone(),
-            timepoint_months: r.timepoint_months,
-            visit_day: visit,
-            simulated_difference: d,
-            simulated_ci95_low: lo,
-            simulated_ci95_high: hi,
-            simulated_interval95_parameters_low: diff.interval95_parameters_low,
-            simulated_interval95_parameters_high: diff.interval95_parameters_high,
-            simulated_n_treat: diff.n_arm,
-            simulated_n_control: diff.n_control,
-            reported_difference: reported,
-            reported_ci95_low: rep_ci.map(|c| c.0),
-            reported_ci95_high: rep_ci.map(|c| c.1),
             reported_dispersion: r.dispersion.map(|d| d.label().to_string()),
-            reported_in_simulated_ci: reported.map(|x| lo <= x && x <= hi),
-            simulated_in_reported_ci: rep_ci.map(|(a, b)| a <= d && d <= b),
             source: r.source.clone(),
             provenance: r.provenance.clone(),
             notes: r.notes.clone(),
-            role: None,
-            bone_target: None,
+            ..EffectComparison::simulated(
+                &r.outcome,
+                r.timepoint_months,
+                visit,
+                diff,
+                reported,
+                rep_ci,
+            )
         });
     }
     Ok(TrialComparison {
