@@ -132,6 +132,10 @@ bone_params! {
         early_loss_decay_years,
         mk4_effect_half_time_days,
         reference_oc_rel,
+        // One pharmacological MK-4 effect for both sites (A-bone-16): no target measures it at
+        // the hip, and the receptor mechanism is not site-specific.
+        mk4_formation_effect,
+        mk4_loss_reduction,
     }
     site {
         resorption_slope,
@@ -143,8 +147,6 @@ bone_params! {
         early_loss_pct_per_year,
         loss_turnover_exponent,
         carboxylation_effect,
-        mk4_formation_effect,
-        mk4_loss_reduction,
     }
 }
 
@@ -177,11 +179,19 @@ impl BoneResponseParams {
                 return Err(bad(name.into(), v, "a finite number > 0"));
             }
         }
-        if !self.formation_ob_exponent.is_finite() {
+        for (name, v) in [
+            ("shared.formation_ob_exponent", self.formation_ob_exponent),
+            ("shared.mk4_formation_effect", self.mk4_formation_effect),
+        ] {
+            if !v.is_finite() {
+                return Err(bad(name.into(), v, "a finite number"));
+            }
+        }
+        if !(0.0..=1.0).contains(&self.mk4_loss_reduction) {
             return Err(bad(
-                "shared.formation_ob_exponent".into(),
-                self.formation_ob_exponent,
-                "a finite number",
+                "shared.mk4_loss_reduction".into(),
+                self.mk4_loss_reduction,
+                "0 <= value <= 1",
             ));
         }
         for site in Site::ALL {
@@ -198,7 +208,6 @@ impl BoneResponseParams {
             }
             for (name, v) in [
                 ("slow_weight", p.slow_weight),
-                ("mk4_loss_reduction", p.mk4_loss_reduction),
             ] {
                 if !(0.0..=1.0).contains(&v) {
                     return Err(bad(format!("{k}.{name}"), v, "0 <= value <= 1"));
@@ -214,13 +223,12 @@ impl BoneResponseParams {
                     return Err(bad(format!("{k}.{name}"), v, "a finite number >= 0"));
                 }
             }
-            for (name, v) in [
-                ("carboxylation_effect", p.carboxylation_effect),
-                ("mk4_formation_effect", p.mk4_formation_effect),
-            ] {
-                if !v.is_finite() {
-                    return Err(bad(format!("{k}.{name}"), v, "a finite number"));
-                }
+            if !p.carboxylation_effect.is_finite() {
+                return Err(bad(
+                    format!("{k}.carboxylation_effect"),
+                    p.carboxylation_effect,
+                    "a finite number",
+                ));
             }
         }
         Ok(())
@@ -368,7 +376,7 @@ impl BoneResponseParams {
         let formation = |d: &BoneDay, e4: f64| {
             (self.formation_ob_exponent * d.ob_rel.ln()
                 + p.carboxylation_effect * d.d_f_oc
-                + p.mk4_formation_effect * e4)
+                + self.mk4_formation_effect * e4)
                 .exp()
         };
         let dt_y = 1.0 / 365.0;
@@ -395,7 +403,7 @@ impl BoneResponseParams {
             };
             let lambda = loss_pct / 100.0
                 * (d.oc_rel / self.reference_oc_rel).powf(p.loss_turnover_exponent)
-                * (1.0 - p.mk4_loss_reduction * e4).max(0.0);
+                * (1.0 - self.mk4_loss_reduction * e4).max(0.0);
             m *= (-lambda * dt_y).exp();
             let w = p.slow_weight;
             out.push((((1.0 - w) * r1 + w * r2) * m / start - 1.0) * 100.0);
