@@ -56,6 +56,13 @@ pub struct BoneCalibration {
     /// Mean acceptance rate of the sampler (none with `check_only`: the shipped posterior).
     pub acceptance: Option<f64>,
     pub iterations: usize,
+    /// Iterations dropped at the start of the chain.
+    pub burn_in: usize,
+    /// Longest integrated autocorrelation time over the sampled parameters (and the discrepancy),
+    /// in iterations, with its parameter (none with `check_only`). The chain after the burn-in
+    /// should be at least 50 of them long for the estimate and the posterior to be trusted
+    /// (Foreman-Mackey et al. 2013).
+    pub autocorrelation: Option<Autocorrelation>,
     pub draws: usize,
     /// Posterior median and 95 % interval of each sampled parameter.
     pub parameters: Vec<BoneParameter>,
@@ -63,6 +70,17 @@ pub struct BoneCalibration {
     pub targets: Vec<TargetResult>,
     pub inside: usize,
     pub seconds: f64,
+}
+
+/// How correlated the chain is: the slowest-mixing coordinate.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct Autocorrelation {
+    /// The coordinate with the longest integrated autocorrelation time (`tau` is the discrepancy).
+    pub slowest: String,
+    /// Its integrated autocorrelation time, iterations.
+    pub iterations: f64,
+    /// Iterations after the burn-in divided by that time (>= 50: long enough).
+    pub chain_lengths: f64,
 }
 
 /// One sampled parameter of the bone response.
@@ -173,6 +191,24 @@ impl BoneCalibration {
                 .map_or(" (shipped posterior, nothing fitted)".to_string(), |a| format!(", acceptance {a:.2}")),
             self.seconds
         );
+        if let Some(a) = &self.autocorrelation {
+            s.insert_str(
+                s.find("| parameter |").expect("the header is in the format"),
+                &format!(
+                    "Slowest-mixing coordinate `{}`: integrated autocorrelation time {:.0} iterations; \
+                     the chain after its {} burn-in iterations is {:.1} of them long ({}).\n\n",
+                    a.slowest,
+                    a.iterations,
+                    self.burn_in,
+                    a.chain_lengths,
+                    if a.chain_lengths >= 50.0 {
+                        "at least 50: long enough"
+                    } else {
+                        "under 50: the chain is too short for its intervals to be trusted, and the time itself is a lower bound"
+                    }
+                ),
+            );
+        }
         for p in &self.parameters {
             s.push_str(&format!(
                 "| `{}` | {:.4} | [{:.4}, {:.4}] |\n",
@@ -245,8 +281,8 @@ fn calibrate_bone(
         .filter(|t| !settings.exclude.contains(&t.name))
         .map(|t| t.name.clone())
         .collect();
-    let (posterior, acceptance, fresh) = if req.check_only {
-        (crate::study::shipped_posterior().clone(), None, false)
+    let (posterior, acceptance, autocorrelation, fresh) = if req.check_only {
+        (crate::study::shipped_posterior().clone(), None, None, false)
     } else {
         let fit = BoneFit {
             targets: all
@@ -267,7 +303,17 @@ fn calibrate_bone(
             draws: res.posterior.draws.iter().step_by(step).copied().collect(),
             tau: res.posterior.tau.iter().step_by(step).copied().collect(),
         };
-        (kept, Some(res.acceptance), true)
+        let autocorrelation = res
+            .autocorrelation_iterations
+            .iter()
+            .zip(&res.sampled)
+            .max_by(|a, b| a.0.total_cmp(b.0))
+            .map(|(t, n)| Autocorrelation {
+                slowest: n.clone(),
+                iterations: *t,
+                chain_lengths: settings.iterations.saturating_sub(settings.burn_in) as f64 / t,
+            });
+        (kept, Some(res.acceptance), autocorrelation, true)
     };
     let targets = all
         .bone_targets
@@ -299,6 +345,8 @@ fn calibrate_bone(
         excluded: settings.exclude.clone(),
         acceptance,
         iterations: settings.iterations,
+        burn_in: settings.burn_in,
+        autocorrelation,
         draws: posterior.draws.len(),
         parameters,
         inside: targets.iter().filter(|t| t.inside).count(),

@@ -210,6 +210,9 @@ pub struct BoneFit<'a> {
 pub struct BoneFitResult {
     pub posterior: Posterior,
     pub acceptance: f64,
+    /// Integrated autocorrelation time of each sampled coordinate (then ln tau), in iterations
+    /// (kept steps times `thin`; a lower bound when the chain is shorter than about 50 of them).
+    pub autocorrelation_iterations: Vec<f64>,
     /// Names of the sampled parameters (then `tau`).
     pub sampled: Vec<String>,
 }
@@ -378,6 +381,9 @@ impl BoneFit<'_> {
         let Chain {
             draws, acceptance, ..
         } = sampler::sample(&lp, init, &settings, &|it| progress(it + 1, s.iterations));
+        let autocorrelation_iterations = sampler::integrated_autocorr_time(&draws, s.walkers)
+            .map(|t| t.into_iter().map(|v| v * s.thin as f64).collect())
+            .unwrap_or_default();
         let mut posterior = Posterior {
             draws: Vec::with_capacity(draws.len()),
             tau: Vec::with_capacity(draws.len()),
@@ -392,6 +398,7 @@ impl BoneFit<'_> {
         BoneFitResult {
             posterior,
             acceptance,
+            autocorrelation_iterations,
             sampled: free
                 .iter()
                 .map(|(_, n, _)| n.to_string())

@@ -114,6 +114,63 @@ pub fn sample(
     chain
 }
 
+/// Integrated autocorrelation time of each coordinate of a chain, in kept steps.
+///
+/// `draws` is laid out as [`Chain::draws`]: the `walkers` positions of each kept iteration in
+/// turn. Per coordinate, the walkers' normalised autocorrelation functions are averaged and summed
+/// over lags with Sokal's automatic window (the smallest lag M with M >= 5 tau(M)), as emcee
+/// does (Goodman & Weare 2010 §5; Foreman-Mackey et al. 2013 §3; Sokal 1997). The estimate needs a
+/// chain of at least about 50 tau to be reliable; a shorter one gives a lower bound. `None` when
+/// there are fewer than 2 kept iterations.
+pub fn integrated_autocorr_time(draws: &[Vec<f64>], walkers: usize) -> Option<Vec<f64>> {
+    if walkers == 0 || draws.len() < 2 * walkers || draws.len() % walkers != 0 {
+        return None;
+    }
+    let n = draws.len() / walkers;
+    let dim = draws[0].len();
+    let mut out = Vec::with_capacity(dim);
+    for j in 0..dim {
+        // Centred series per walker and their lag-0 variances.
+        let series: Vec<Vec<f64>> = (0..walkers)
+            .map(|w| {
+                let x: Vec<f64> = (0..n).map(|t| draws[t * walkers + w][j]).collect();
+                let m = x.iter().sum::<f64>() / n as f64;
+                x.into_iter().map(|v| v - m).collect()
+            })
+            .collect();
+        let var0: Vec<f64> = series
+            .iter()
+            .map(|x| x.iter().map(|v| v * v).sum::<f64>() / n as f64)
+            .collect();
+        let mut tau = 1.0;
+        for lag in 1..n {
+            let mut rho = 0.0;
+            let mut used = 0usize;
+            for (x, v0) in series.iter().zip(&var0) {
+                if *v0 > 0.0 {
+                    let c = x[..n - lag]
+                        .iter()
+                        .zip(&x[lag..])
+                        .map(|(a, b)| a * b)
+                        .sum::<f64>()
+                        / n as f64;
+                    rho += c / v0;
+                    used += 1;
+                }
+            }
+            if used == 0 {
+                break;
+            }
+            tau += 2.0 * rho / used as f64;
+            if lag as f64 >= 5.0 * tau {
+                break;
+            }
+        }
+        out.push(tau.max(1.0));
+    }
+    Some(out)
+}
+
 /// A standard normal draw (Box–Muller), for initial ensembles.
 pub fn standard_normal(rng: &mut impl Rng) -> f64 {
     let u1: f64 = rng.random::<f64>().max(f64::MIN_POSITIVE);
@@ -173,6 +230,26 @@ mod tests {
             "{}",
             chain.acceptance
         );
+    }
+
+    /// An AR(1) series x_t = phi x_{t-1} + e_t has tau = (1 + phi) / (1 - phi) exactly (9 for
+    /// phi = 0.8); independent draws have tau = 1.
+    #[test]
+    fn autocorrelation_time_of_an_ar1_series() {
+        let (walkers, n, phi) = (32, 4000, 0.8);
+        let mut rng = init_rng(5);
+        let mut x = vec![0.0f64; walkers];
+        let mut draws = Vec::with_capacity(walkers * n);
+        for _ in 0..n {
+            for xw in x.iter_mut() {
+                *xw = phi * *xw + standard_normal(&mut rng);
+            }
+            draws.extend(x.iter().map(|v| vec![*v, standard_normal(&mut rng)]));
+        }
+        let tau = integrated_autocorr_time(&draws, walkers).unwrap();
+        assert!((tau[0] - 9.0).abs() < 0.9, "AR(1) tau {}", tau[0]);
+        assert!((tau[1] - 1.0).abs() < 0.15, "white noise tau {}", tau[1]);
+        assert!(integrated_autocorr_time(&draws[..walkers], walkers).is_none());
     }
 
     #[test]
