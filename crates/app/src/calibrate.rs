@@ -240,7 +240,7 @@ impl BoneCalibration {
                 if t.inside {
                     "inside".to_string()
                 } else {
-                    format!("miss {:+.2}", t.miss)
+                    format!("miss {}", crate::text::miss_size(t.miss))
                 }
             ));
         }

@@ -435,7 +435,7 @@ fn bone_evidence_rows() -> AppResult<Vec<EvidenceRow>> {
             verdict: if t.inside {
                 "inside".into()
             } else {
-                format!("MISS by {:+.2}", t.miss)
+                format!("MISS by {}", crate::text::miss_size(t.miss))
             },
         })
         .collect())

@@ -287,6 +287,15 @@ discrepancy_sd_prior = 0.5
     assert_eq!(b.parameters.len(), 2, "{:?}", b.parameters);
     let acc = b.acceptance.unwrap();
     assert!((0.0..=1.0).contains(&acc) && acc > 0.0, "acceptance {acc}");
+    // 20 kept iterations: the autocorrelation time is at least one iteration, and the chain
+    // length in those times is what the report says it is.
+    let a = b.autocorrelation.as_ref().expect("a sampled chain has one");
+    assert!(a.iterations >= 1.0 && a.iterations.is_finite(), "{a:?}");
+    assert!(b.parameters.iter().any(|p| p.name == a.slowest) || a.slowest == "tau");
+    assert!(
+        (a.chain_lengths - 20.0 / a.iterations).abs() < 1e-9,
+        "{a:?}"
+    );
     for p in &b.parameters {
         assert!(p.lower <= p.median && p.median <= p.upper, "{p:?}");
     }
@@ -312,4 +321,8 @@ discrepancy_sd_prior = 0.5
     }
     let report = std::fs::read_to_string(out.join("calibration-report.md")).unwrap();
     assert!(report.contains("## Bone response") && report.contains("sowers-ls-rate-2-7y"));
+    assert!(
+        report.contains("integrated autocorrelation time"),
+        "{report}"
+    );
 }

@@ -206,9 +206,7 @@ impl BoneResponseParams {
                     return Err(bad(format!("{k}.{name}"), v, "a finite number > 0"));
                 }
             }
-            for (name, v) in [
-                ("slow_weight", p.slow_weight),
-            ] {
+            for (name, v) in [("slow_weight", p.slow_weight)] {
                 if !(0.0..=1.0).contains(&v) {
                     return Err(bad(format!("{k}.{name}"), v, "0 <= value <= 1"));
                 }

@@ -40,6 +40,16 @@ pub fn truncate(s: &str, n: usize) -> String {
     }
 }
 
+/// How far a result misses its acceptance interval, signed: two decimals, or two significant
+/// digits when that would print "+0.00" for a miss that is not zero.
+pub fn miss_size(miss: f64) -> String {
+    if miss != 0.0 && miss.abs() < 0.005 {
+        format!("{miss:+.1e}")
+    } else {
+        format!("{miss:+.2}")
+    }
+}
+
 /// A value or "-".
 pub fn or_dash<T: std::fmt::Display>(v: Option<T>) -> String {
     v.map(|x| x.to_string()).unwrap_or_else(|| "-".into())
@@ -79,6 +89,13 @@ impl std::fmt::Display for Printable<'_> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_small_miss_is_not_printed_as_zero() {
+        assert_eq!(super::miss_size(-0.0042), "-4.2e-3");
+        assert_eq!(super::miss_size(0.3), "+0.30");
+        assert_eq!(super::miss_size(0.0), "+0.00");
+    }
+
     #[test]
     fn printable_reports_keep_lines_and_escape_the_rest() {
         let r = "a\u{1b}[2Jb\n\tc\u{7}\n";

@@ -45,7 +45,7 @@ impl fmt::Display for Validation {
             let mut verdict = if t.inside {
                 "inside".to_string()
             } else {
-                format!("MISS by {:+.2} {}", t.miss, t.unit)
+                format!("MISS by {} {}", super::miss_size(t.miss), t.unit)
             };
             if !t.shares_evidence_with.is_empty() {
                 verdict.push_str(" (shares data with a calibration target: in sample)");
