@@ -10,23 +10,27 @@ use k2bone_app::validate::{validate, ValidateRequest};
 use k2bone_app::{Cancel, Silent};
 use k2bone_calibration::TargetFile;
 
-/// Out-of-sample targets inside their acceptance interval with the shipped posterior: 24 of 48
-/// when recorded (26 of 52 with the four that share data with a calibration target);
-/// docs/model/bone-evidence.md lists the misses with their size.
-const FLOOR_INSIDE: usize = 24;
+/// Out-of-sample targets inside their acceptance interval with the shipped posterior (the second
+/// fit, docs/model/bone-evidence.md): 22 of 48 when recorded (23 of 52 with the four that share
+/// data with a calibration target). The first fit had 24 of 48.
+const FLOOR_INSIDE: usize = 22;
 
 /// The held-out targets the shipped model misses (sizes and reasons in
 /// docs/model/bone-evidence.md), grouped by cause.
 const KNOWN_MISSES: &[&str] = &[
-    // Postmenopausal loss too slow early after menopause / at the hip.
+    // Postmenopausal loss: the spine too fast in a late cohort (by 7e-4 %/y), the hip too slow in
+    // Aloia and too fast in Emaus (the early-postmenopausal hip cohorts disagree); Shiraki's
+    // untreated arm loses too little (in sample).
     "guthrie-ls-rate",
     "aloia-placebo-fn-rate",
-    "ecko-placebo-ls-24mo",
-    "melton-fn-rate",
+    "emaus-placebo-th-12mo",
     "shiraki2000-untreated-ls-6mo",
     "shiraki2000-untreated-ls-12mo",
-    // Vitamin D and calcium at the hip; vitamin D in a deficient man.
+    "shiraki2000-untreated-ls-24mo",
+    // Calcium and vitamin D: too small at the hip and (by 0.05) at the spine in Shea's pool, too
+    // small for D3 1000 IU at the hip, too large in a vitamin D-deficient man.
     "macdonald2013-d3-1000-hip-12mo",
+    "shea2002-ls",
     "shea2002-hip",
     "issue-d3-deficient-man-ls-null",
     // Denosumab beyond the fitted 24 months (CIs of +/- 0.1-0.2 points) and its extension.
@@ -41,7 +45,9 @@ const KNOWN_MISSES: &[&str] = &[
     // Teriparatide: anabolic, outside the model's scope (excluded from the fit as well).
     "neer2001-ls-40ug",
     "neer2001-fn-40ug",
-    // MK-4 45 mg: the Shiraki-driven effect is 2-3x the pooled trials; femoral neck unstable.
+    // MK-4 45 mg: the Shiraki-driven effect is 2-3x the pooled trials, and the one effect shared
+    // by both sites (A-bone-16) puts +2.5-3 points at the hip, where the pools and Knapen 2007
+    // saw little or none.
     "mott2019-ls-12mo",
     "mott2019-hip-6mo",
     "fang2012-ls",
@@ -49,6 +55,10 @@ const KNOWN_MISSES: &[&str] = &[
     "jiang2014-mk4-ls-12mo",
     "binkley2009-mk4-ls-null",
     "knapen2007-fn-null",
+    // K1 / MK-7: the carboxylation effect is fitted to ECKO's null and sits at zero; two results
+    // that need it positive fall 0.03-0.06 points short.
+    "knapen2013-ls-direction",
+    "issue-mk7-180-vs-mott-12mo",
 ];
 
 fn root() -> &'static Path {
