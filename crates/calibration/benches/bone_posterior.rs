@@ -4,7 +4,8 @@
 //! - `one study's bone response`: one draw's daily BMD for both sites over a 3-year arm;
 //! - `design runs` (printed once): simulating every calibration design with the full model, the
 //!   fixed cost before sampling. A full calibration is design runs + walkers × iterations samples
-//!   (64 × 3000 in data/calibration/bone.toml), printed as an estimate beside the measured parts.
+//!   (the `[bone_fit]` walkers × iterations of data/calibration/bone.toml), printed as an estimate
+//!   beside the measured parts.
 
 use std::time::Instant;
 

@@ -128,8 +128,7 @@ pub fn integrated_autocorr_time(draws: &[Vec<f64>], walkers: usize) -> Option<Ve
     }
     let n = draws.len() / walkers;
     let dim = draws[0].len();
-    let mut out = Vec::with_capacity(dim);
-    for j in 0..dim {
+    let tau_of = |j: usize| {
         // Centred series per walker and their lag-0 variances.
         let series: Vec<Vec<f64>> = (0..walkers)
             .map(|w| {
@@ -166,9 +165,9 @@ pub fn integrated_autocorr_time(draws: &[Vec<f64>], walkers: usize) -> Option<Ve
                 break;
             }
         }
-        out.push(tau.max(1.0));
-    }
-    Some(out)
+        tau.max(1.0)
+    };
+    Some((0..dim).map(tau_of).collect())
 }
 
 /// A standard normal draw (Box–Muller), for initial ensembles.
