@@ -376,6 +376,7 @@ impl BoneFit<'_> {
             burn_in: s.burn_in,
             thin: s.thin,
             seed: s.seed,
+            de_fraction: s.de_fraction,
         };
         let lp = |x: &[f64]| self.log_post(&free, x);
         let Chain {

@@ -212,6 +212,10 @@ pub struct BoneFitSettings {
     pub seed: u64,
     /// Half-normal prior SD of the model discrepancy tau.
     pub discrepancy_sd_prior: f64,
+    /// Share of walker updates that use a differential-evolution move instead of the stretch
+    /// move (0 to 1; default 0, the stretch move alone, as the shipped posterior was sampled).
+    #[serde(default)]
+    pub de_fraction: f64,
 }
 
 impl BoneFitSettings {
@@ -231,6 +235,9 @@ impl BoneFitSettings {
         }
         if !(self.discrepancy_sd_prior.is_finite() && self.discrepancy_sd_prior > 0.0) {
             return Err(bad("discrepancy_sd_prior must be > 0"));
+        }
+        if !(0.0..=1.0).contains(&self.de_fraction) {
+            return Err(bad("de_fraction must be 0..=1"));
         }
         Ok(())
     }
