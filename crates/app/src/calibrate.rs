@@ -72,6 +72,11 @@ pub struct BoneCalibration {
     pub seconds: f64,
 }
 
+/// Chain length, in integrated autocorrelation times, from which the time's estimate and the
+/// posterior's intervals are trusted (Foreman-Mackey et al. 2013, PASP 125:306, and the emcee
+/// documentation's "autocorr" tutorial: at least 50).
+pub const LONG_ENOUGH_CHAIN_LENGTHS: f64 = 50.0;
+
 /// How correlated the chain is: the slowest-mixing coordinate.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Autocorrelation {
@@ -79,7 +84,8 @@ pub struct Autocorrelation {
     pub slowest: String,
     /// Its integrated autocorrelation time, iterations.
     pub iterations: f64,
-    /// Iterations after the burn-in divided by that time (>= 50: long enough).
+    /// Iterations after the burn-in divided by that time (long enough from
+    /// [`LONG_ENOUGH_CHAIN_LENGTHS`]).
     pub chain_lengths: f64,
 }
 
@@ -180,9 +186,24 @@ impl Calibration {
 impl BoneCalibration {
     /// The Markdown section of the calibration report.
     pub fn report(&self) -> String {
+        let mixing = self.autocorrelation.as_ref().map_or(String::new(), |a| {
+            format!(
+                "Slowest-mixing coordinate `{}`: integrated autocorrelation time {:.0} iterations; \
+                 the chain after its {} burn-in iterations is {:.1} of them long ({}).\n\n",
+                a.slowest,
+                a.iterations,
+                self.burn_in,
+                a.chain_lengths,
+                if a.chain_lengths >= LONG_ENOUGH_CHAIN_LENGTHS {
+                    "at least 50: long enough"
+                } else {
+                    "under 50: the chain is too short for its intervals to be trusted, and the time itself is a lower bound"
+                }
+            )
+        });
         let mut s = format!(
             "## Bone response\n\n{} targets fitted, {} excluded; {} iterations, {} draws kept{}; {:.0} s.\n\n\
-             | parameter | median | 95% interval |\n|---|---|---|\n",
+             {mixing}| parameter | median | 95% interval |\n|---|---|---|\n",
             self.fitted.len(),
             self.excluded.len(),
             self.iterations,
@@ -191,24 +212,6 @@ impl BoneCalibration {
                 .map_or(" (shipped posterior, nothing fitted)".to_string(), |a| format!(", acceptance {a:.2}")),
             self.seconds
         );
-        if let Some(a) = &self.autocorrelation {
-            s.insert_str(
-                s.find("| parameter |").expect("the header is in the format"),
-                &format!(
-                    "Slowest-mixing coordinate `{}`: integrated autocorrelation time {:.0} iterations; \
-                     the chain after its {} burn-in iterations is {:.1} of them long ({}).\n\n",
-                    a.slowest,
-                    a.iterations,
-                    self.burn_in,
-                    a.chain_lengths,
-                    if a.chain_lengths >= 50.0 {
-                        "at least 50: long enough"
-                    } else {
-                        "under 50: the chain is too short for its intervals to be trusted, and the time itself is a lower bound"
-                    }
-                ),
-            );
-        }
         for p in &self.parameters {
             s.push_str(&format!(
                 "| `{}` | {:.4} | [{:.4}, {:.4}] |\n",
