@@ -84,8 +84,8 @@ pub struct Autocorrelation {
     pub slowest: String,
     /// Its integrated autocorrelation time, iterations.
     pub iterations: f64,
-    /// Iterations after the burn-in divided by that time (long enough from
-    /// [`LONG_ENOUGH_CHAIN_LENGTHS`]).
+    /// Iterations after the burn-in divided by that time (long enough at 50 or more:
+    /// `LONG_ENOUGH_CHAIN_LENGTHS`).
     pub chain_lengths: f64,
 }
 
