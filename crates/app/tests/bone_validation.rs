@@ -336,3 +336,45 @@ discrepancy_sd_prior = 0.5
         "{report}"
     );
 }
+
+/// Every bone target, fitted or held out, cites rows of `data/bone/evidence.csv` that exist and
+/// come from the study its source names: the row ids are how the split test above decides what is
+/// in sample, so a stale id (rows renumbered) would silently mark a result out of sample. The
+/// oracle is the evidence table's own `study_id`, one of whose words the target's source must name.
+#[test]
+fn every_bone_target_cites_evidence_rows_of_its_own_study() {
+    let csv = std::fs::read_to_string(root().join("data/bone/evidence.csv")).unwrap();
+    let mut study_of_row = std::collections::BTreeMap::new();
+    for (i, line) in csv.lines().enumerate().skip(1) {
+        let mut fields = line.splitn(3, ',');
+        let id: u32 = fields
+            .next()
+            .and_then(|f| f.parse().ok())
+            .unwrap_or_else(|| panic!("data/bone/evidence.csv line {}: no row_id", i + 1));
+        let study = fields.next().unwrap_or_default().to_string();
+        assert!(
+            study_of_row.insert(id, study).is_none(),
+            "data/bone/evidence.csv: row_id {id} twice"
+        );
+    }
+    for file in ["data/calibration/bone.toml", "data/validation/bone.toml"] {
+        for t in &read(file).bone_targets {
+            assert!(!t.evidence_rows.is_empty(), "{file}: {} cites no evidence row", t.name);
+            let source = t.source.to_lowercase();
+            for row in &t.evidence_rows {
+                let study = study_of_row
+                    .get(row)
+                    .unwrap_or_else(|| panic!("{file}: {} cites row {row}, not in the table", t.name));
+                let named = study
+                    .split('_')
+                    .filter(|w| w.len() >= 3 && w.chars().all(|c| c.is_ascii_alphabetic()))
+                    .any(|w| source.contains(w));
+                assert!(
+                    named,
+                    "{file}: {} cites row {row} ({study}), a study its source does not name",
+                    t.name
+                );
+            }
+        }
+    }
+}
