@@ -359,12 +359,16 @@ fn every_bone_target_cites_evidence_rows_of_its_own_study() {
     }
     for file in ["data/calibration/bone.toml", "data/validation/bone.toml"] {
         for t in &read(file).bone_targets {
-            assert!(!t.evidence_rows.is_empty(), "{file}: {} cites no evidence row", t.name);
+            assert!(
+                !t.evidence_rows.is_empty(),
+                "{file}: {} cites no evidence row",
+                t.name
+            );
             let source = t.source.to_lowercase();
             for row in &t.evidence_rows {
-                let study = study_of_row
-                    .get(row)
-                    .unwrap_or_else(|| panic!("{file}: {} cites row {row}, not in the table", t.name));
+                let study = study_of_row.get(row).unwrap_or_else(|| {
+                    panic!("{file}: {} cites row {row}, not in the table", t.name)
+                });
                 let named = study
                     .split('_')
                     .filter(|w| w.len() >= 3 && w.chars().all(|c| c.is_ascii_alphabetic()))
