@@ -10,25 +10,28 @@ use k2bone_app::validate::{validate, ValidateRequest};
 use k2bone_app::{Cancel, Silent};
 use k2bone_calibration::TargetFile;
 
-/// Out-of-sample targets inside their acceptance interval with the shipped posterior (the second
-/// fit, docs/model/bone-evidence.md): 22 of 48 when recorded (23 of 52 with the four that share
-/// data with a calibration target). The first fit had 24 of 48.
-const FLOOR_INSIDE: usize = 22;
+/// Out-of-sample targets inside their acceptance interval with the shipped posterior (the third
+/// fit, docs/model/bone-evidence.md): 23 of 48 when recorded (24 of 52 with the four that share
+/// data with a calibration target). The first fit had 24 of 48, the second 22.
+const FLOOR_INSIDE: usize = 23;
 
 /// The held-out targets the shipped model misses (sizes and reasons in
 /// docs/model/bone-evidence.md), grouped by cause.
 const KNOWN_MISSES: &[&str] = &[
-    // Postmenopausal loss: the spine too fast in a late cohort (by 7e-4 %/y), the hip too slow in
-    // Aloia and too fast in Emaus (the early-postmenopausal hip cohorts disagree); Shiraki's
-    // untreated arm loses too little (in sample).
+    // Postmenopausal loss: the spine too fast in a late cohort and in ECKO's placebo arm, the hip
+    // too slow in Aloia and Melton (by 0.005 %/y) and too fast in Emaus (the early-postmenopausal
+    // hip cohorts disagree); Shiraki's untreated arm loses too little (in sample).
     "guthrie-ls-rate",
+    "ecko-placebo-ls-24mo",
     "aloia-placebo-fn-rate",
+    "melton-fn-rate",
     "emaus-placebo-th-12mo",
     "shiraki2000-untreated-ls-6mo",
     "shiraki2000-untreated-ls-12mo",
     "shiraki2000-untreated-ls-24mo",
-    // Calcium and vitamin D: too small at the hip and (by 0.05) at the spine in Shea's pool, too
-    // small for D3 1000 IU at the hip, too large in a vitamin D-deficient man.
+    // Calcium and vitamin D: too small at both sites in Shea's calcium pool, too small for D3
+    // 1000 IU at the hip, too large in a vitamin D-deficient man (+1.58 against a null of +/-0.80,
+    // from +2.37 before Hansen 2015 was fitted).
     "macdonald2013-d3-1000-hip-12mo",
     "shea2002-ls",
     "shea2002-hip",
@@ -45,20 +48,15 @@ const KNOWN_MISSES: &[&str] = &[
     // Teriparatide: anabolic, outside the model's scope (excluded from the fit as well).
     "neer2001-ls-40ug",
     "neer2001-fn-40ug",
-    // MK-4 45 mg: the Shiraki-driven effect is 2-3x the pooled trials, and the one effect shared
-    // by both sites (A-bone-16) puts +2.5-3 points at the hip, where the pools and Knapen 2007
-    // saw little or none.
+    // MK-4 45 mg: the Shiraki-driven effect is about twice the pooled trials, and the one effect
+    // shared by both sites (A-bone-16) puts +2.5-3 points at the hip, where the pools and Knapen
+    // 2007 saw little or none.
     "mott2019-ls-12mo",
     "mott2019-hip-6mo",
     "fang2012-ls",
     "fang2012-fn",
-    "jiang2014-mk4-ls-12mo",
     "binkley2009-mk4-ls-null",
     "knapen2007-fn-null",
-    // K1 / MK-7: the carboxylation effect is fitted to ECKO's null and sits at zero; two results
-    // that need it positive fall 0.03-0.06 points short.
-    "knapen2013-ls-direction",
-    "issue-mk7-180-vs-mott-12mo",
 ];
 
 fn root() -> &'static Path {
