@@ -11,8 +11,9 @@ use k2bone_app::{Cancel, Silent};
 use k2bone_calibration::TargetFile;
 
 /// Out-of-sample targets inside their acceptance interval with the shipped posterior (the third
-/// fit, docs/model/bone-evidence.md): 23 of 48 when recorded (24 of 52 with the four that share
-/// data with a calibration target). The first fit had 24 of 48, the second 22.
+/// fit, docs/model/bone-evidence.md): 23 of 49 when recorded (24 of 53 with the four that share
+/// data with a calibration target); 23 of 48 before Ooms 1995 was added to validation after the
+/// fit. The first fit had 24 of 48, the second 22.
 const FLOOR_INSIDE: usize = 23;
 
 /// The held-out targets the shipped model misses (sizes and reasons in
@@ -36,6 +37,8 @@ const KNOWN_MISSES: &[&str] = &[
     "shea2002-ls",
     "shea2002-hip",
     "issue-d3-deficient-man-ls-null",
+    // ... and too small at the femoral neck of women of 70+ (Ooms 1995, added after the fit).
+    "ooms1995-fn-diff-24mo",
     // Denosumab beyond the fitted 24 months (CIs of +/- 0.1-0.2 points) and its extension.
     "freedom-th-diff-36mo",
     "freedom-placebo-th-36mo",
