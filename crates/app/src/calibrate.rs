@@ -195,9 +195,12 @@ impl BoneCalibration {
                 self.burn_in,
                 a.chain_lengths,
                 if a.chain_lengths >= LONG_ENOUGH_CHAIN_LENGTHS {
-                    "at least 50: long enough"
+                    format!("at least {LONG_ENOUGH_CHAIN_LENGTHS}: long enough")
                 } else {
-                    "under 50: the chain is too short for its intervals to be trusted, and the time itself is a lower bound"
+                    format!(
+                        "under {LONG_ENOUGH_CHAIN_LENGTHS}: the chain is too short for its intervals to be \
+                         trusted, and the time itself is a lower bound"
+                    )
                 }
             )
         });

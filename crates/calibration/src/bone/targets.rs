@@ -268,3 +268,58 @@ pub(crate) fn check_bone_section(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> BoneFitSettings {
+        BoneFitSettings {
+            exclude: vec![],
+            walkers: 8,
+            iterations: 100,
+            burn_in: 10,
+            thin: 1,
+            seed: 1,
+            discrepancy_sd_prior: 0.5,
+            de_fraction: 0.0,
+        }
+    }
+
+    /// Sampler settings outside their range are errors that name the file, the table, the field
+    /// and the accepted range; the in-range edges are accepted.
+    #[test]
+    fn bone_fit_settings_out_of_range_name_field_and_range() {
+        for ok in [0.0, 0.5, 1.0] {
+            assert!(BoneFitSettings {
+                de_fraction: ok,
+                ..settings()
+            }
+            .check("f.toml")
+            .is_ok());
+        }
+        for bad in [-0.1, 1.5, f64::NAN] {
+            let e = BoneFitSettings {
+                de_fraction: bad,
+                ..settings()
+            }
+            .check("f.toml")
+            .unwrap_err()
+            .to_string();
+            assert!(
+                e.contains("f.toml")
+                    && e.contains("[bone_fit]")
+                    && e.contains("de_fraction must be 0..=1"),
+                "{e}"
+            );
+        }
+        let e = BoneFitSettings {
+            walkers: 7,
+            ..settings()
+        }
+        .check("f.toml")
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("walkers must be even, 4..=4096"), "{e}");
+    }
+}
