@@ -340,6 +340,23 @@ impl BoneFit<'_> {
         Some((self.params_of(&free, theta)?, ln_tau[0].exp()))
     }
 
+    /// Sampler coordinates (free parameters, ln tau) to unbounded ones: each free parameter
+    /// through its prior's logit, ln tau unchanged.
+    fn to_unbounded(&self, free: &[(usize, &'static str, Prior)], x: &[f64]) -> Vec<f64> {
+        x.iter()
+            .enumerate()
+            .map(|(i, v)| free.get(i).map_or(*v, |(_, _, p)| p.to_unbounded(*v)))
+            .collect()
+    }
+
+    /// The inverse of [`BoneFit::to_unbounded`].
+    fn from_unbounded(&self, free: &[(usize, &'static str, Prior)], y: &[f64]) -> Vec<f64> {
+        y.iter()
+            .enumerate()
+            .map(|(i, v)| free.get(i).map_or(*v, |(_, _, p)| p.from_unbounded(*v)))
+            .collect()
+    }
+
     /// Runs the sampler from a ball around the posterior mode; `progress(iteration, iterations)`.
     pub fn sample(&self, progress: &(dyn Fn(usize, usize) + Sync)) -> BoneFitResult {
         self.sample_from(&self.mode(), progress)
@@ -347,6 +364,11 @@ impl BoneFit<'_> {
 
     /// Runs the sampler from a ball around `mode` (from [`BoneFit::mode`], found once by the
     /// caller); `progress(iteration, iterations)`.
+    ///
+    /// The walkers move in unbounded coordinates: each free parameter through its prior's logit
+    /// ([`Prior::to_unbounded`], with the Jacobian in the density, so the posterior is unchanged),
+    /// and ln tau. Draws, and their autocorrelation times, are reported in the parameters' own
+    /// units.
     pub fn sample_from(
         &self,
         mode: &[f64],
@@ -365,8 +387,9 @@ impl BoneFit<'_> {
                         m + 0.02 * sd * sampler::standard_normal(&mut rng)
                     })
                     .collect();
-                if self.log_post(&free, &x).is_finite() {
-                    break x;
+                let y = self.to_unbounded(&free, &x);
+                if y.iter().all(|v| v.is_finite()) && self.log_post(&free, &x).is_finite() {
+                    break y;
                 }
             })
             .collect();
@@ -378,10 +401,21 @@ impl BoneFit<'_> {
             seed: s.seed,
             de_fraction: s.de_fraction,
         };
-        let lp = |x: &[f64]| self.log_post(&free, x);
+        let lp = |y: &[f64]| {
+            let jacobian: f64 = free
+                .iter()
+                .zip(y)
+                .map(|((_, _, p), v)| p.ln_jacobian(*v))
+                .sum();
+            self.log_post(&free, &self.from_unbounded(&free, y)) + jacobian
+        };
         let Chain {
             draws, acceptance, ..
         } = sampler::sample(&lp, init, &settings, &|it| progress(it + 1, s.iterations));
+        let draws: Vec<Vec<f64>> = draws
+            .iter()
+            .map(|y| self.from_unbounded(&free, y))
+            .collect();
         let autocorrelation_iterations = sampler::integrated_autocorr_time(&draws, s.walkers)
             .map(|t| t.into_iter().map(|v| v * s.thin as f64).collect())
             .unwrap_or_default();
@@ -406,5 +440,59 @@ impl BoneFit<'_> {
                 .chain(std::iter::once("tau".to_string()))
                 .collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use k2bone_physiology::bone_response::BoneParamFile;
+
+    /// With no targets the posterior is the prior. A truncated normal N(0, 0.5²) on [0, 1] has
+    /// mean 0.5 (φ(0) − φ(2)) / (Φ(2) − Φ(0)) = 0.3614 and SD 0.2507 (hand computation from the
+    /// truncated-normal moments); sampling in the logit coordinate must give them back, which it
+    /// would not without the Jacobian (that samples a density piled at the lower bound).
+    #[test]
+    fn sampling_in_unbounded_coordinates_keeps_a_truncated_prior() {
+        let name = "shared.mk4_loss_reduction";
+        let priors = BTreeMap::from([(
+            name.to_string(),
+            Prior {
+                mean: 0.0,
+                sd: 0.5,
+                lower: 0.0,
+                upper: 1.0,
+            },
+        )]);
+        let settings = BoneFitSettings {
+            exclude: vec![],
+            walkers: 32,
+            iterations: 6000,
+            burn_in: 500,
+            thin: 5,
+            seed: 9,
+            discrepancy_sd_prior: 0.5,
+            de_fraction: 0.0,
+        };
+        let designs = HashMap::new();
+        let fit = BoneFit {
+            targets: vec![],
+            priors: &priors,
+            settings: &settings,
+            designs: &designs,
+            fixed: BoneParamFile::shipped().params,
+        };
+        let res = fit.sample_from(&[0.3, 0.25f64.ln()], &|_, _| {});
+        let i = BONE_PARAM_NAMES.iter().position(|n| *n == name).unwrap();
+        let xs: Vec<f64> = res.posterior.draws.iter().map(|p| p.to_vec()[i]).collect();
+        assert!(xs.iter().all(|x| (0.0..=1.0).contains(x)));
+        let n = xs.len() as f64;
+        let mean = xs.iter().sum::<f64>() / n;
+        let sd = (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n).sqrt();
+        assert!((mean - 0.3614).abs() < 0.02, "mean {mean}");
+        assert!((sd - 0.2507).abs() < 0.02, "sd {sd}");
+        // tau's prior is half-normal with SD 0.5: mean 0.5 sqrt(2 / pi) = 0.399.
+        let tau_mean = res.posterior.tau.iter().sum::<f64>() / res.posterior.tau.len() as f64;
+        assert!((tau_mean - 0.399).abs() < 0.03, "tau mean {tau_mean}");
     }
 }

@@ -198,6 +198,28 @@ pub struct Prior {
     pub upper: f64,
 }
 
+impl Prior {
+    /// The sampler's unbounded coordinate of `x`: the logit of its place between the bounds,
+    /// $y = \ln\big((x - l)/(u - x)\big)$ (infinite at a bound). Sampling $y$ instead of $x$ leaves
+    /// no wall for the walkers to stop at and straightens ratios between parameters (the
+    /// transform Stan uses for a bounded parameter, Stan Reference Manual §10.4).
+    pub fn to_unbounded(&self, x: f64) -> f64 {
+        ((x - self.lower) / (self.upper - x)).ln()
+    }
+
+    /// The parameter at the unbounded coordinate `y`: $x = l + (u - l)/(1 + e^{-y})$.
+    pub fn from_unbounded(&self, y: f64) -> f64 {
+        self.lower + (self.upper - self.lower) / (1.0 + (-y).exp())
+    }
+
+    /// $\ln |dx/dy|$ at `y`, the density's change of variables, so that the posterior of $x$ is
+    /// the same whichever coordinate is sampled.
+    pub fn ln_jacobian(&self, y: f64) -> f64 {
+        // ln((u - l) s (1 - s)) with s the logistic of y, written to stay finite for large |y|.
+        (self.upper - self.lower).ln() - y.abs() - 2.0 * (-y.abs()).exp().ln_1p()
+    }
+}
+
 /// How the bone response is fitted.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -284,6 +306,40 @@ mod tests {
             discrepancy_sd_prior: 0.5,
             de_fraction: 0.0,
         }
+    }
+
+    /// The logit coordinate round-trips, stays inside the bounds however far out it goes, and
+    /// its ln-Jacobian is the log of the numerical derivative dx/dy.
+    #[test]
+    fn unbounded_coordinate_round_trips_and_its_jacobian_is_the_derivative() {
+        let p = Prior {
+            mean: 0.3,
+            sd: 0.5,
+            lower: 0.1,
+            upper: 3.0,
+        };
+        for x in [0.1001, 0.2, 1.0, 2.9, 2.9999] {
+            let y = p.to_unbounded(x);
+            assert!((p.from_unbounded(y) - x).abs() < 1e-12, "{x} -> {y}");
+        }
+        for y in [-30.0, -5.0, -0.3, 0.0, 0.7, 4.0, 30.0] {
+            let h = 1e-6;
+            let dxdy = (p.from_unbounded(y + h) - p.from_unbounded(y - h)) / (2.0 * h);
+            if dxdy > 1e-9 {
+                assert!(
+                    (p.ln_jacobian(y) - dxdy.ln()).abs() < 1e-5,
+                    "y {y}: {} vs {}",
+                    p.ln_jacobian(y),
+                    dxdy.ln()
+                );
+            }
+            assert!(p.ln_jacobian(y).is_finite());
+        }
+        for y in [-800.0, 800.0] {
+            let x = p.from_unbounded(y);
+            assert!((p.lower..=p.upper).contains(&x), "{y} -> {x}");
+        }
+        assert_eq!(p.to_unbounded(p.lower), f64::NEG_INFINITY);
     }
 
     /// Sampler settings outside their range are errors that name the file, the table, the field
