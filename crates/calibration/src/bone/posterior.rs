@@ -342,18 +342,18 @@ impl BoneFit<'_> {
 
     /// Sampler coordinates (free parameters, ln tau) to unbounded ones: each free parameter
     /// through its prior's logit, ln tau unchanged.
-    fn to_unbounded(&self, free: &[(usize, &'static str, Prior)], x: &[f64]) -> Vec<f64> {
+    fn unbounded_point(&self, free: &[(usize, &'static str, Prior)], x: &[f64]) -> Vec<f64> {
         x.iter()
             .enumerate()
             .map(|(i, v)| free.get(i).map_or(*v, |(_, _, p)| p.to_unbounded(*v)))
             .collect()
     }
 
-    /// The inverse of [`BoneFit::to_unbounded`].
-    fn from_unbounded(&self, free: &[(usize, &'static str, Prior)], y: &[f64]) -> Vec<f64> {
+    /// The inverse of [`BoneFit::unbounded_point`].
+    fn bounded_point(&self, free: &[(usize, &'static str, Prior)], y: &[f64]) -> Vec<f64> {
         y.iter()
             .enumerate()
-            .map(|(i, v)| free.get(i).map_or(*v, |(_, _, p)| p.from_unbounded(*v)))
+            .map(|(i, v)| free.get(i).map_or(*v, |(_, _, p)| p.value_at(*v)))
             .collect()
     }
 
@@ -387,7 +387,7 @@ impl BoneFit<'_> {
                         m + 0.02 * sd * sampler::standard_normal(&mut rng)
                     })
                     .collect();
-                let y = self.to_unbounded(&free, &x);
+                let y = self.unbounded_point(&free, &x);
                 if y.iter().all(|v| v.is_finite()) && self.log_post(&free, &x).is_finite() {
                     break y;
                 }
@@ -407,15 +407,12 @@ impl BoneFit<'_> {
                 .zip(y)
                 .map(|((_, _, p), v)| p.ln_jacobian(*v))
                 .sum();
-            self.log_post(&free, &self.from_unbounded(&free, y)) + jacobian
+            self.log_post(&free, &self.bounded_point(&free, y)) + jacobian
         };
         let Chain {
             draws, acceptance, ..
         } = sampler::sample(&lp, init, &settings, &|it| progress(it + 1, s.iterations));
-        let draws: Vec<Vec<f64>> = draws
-            .iter()
-            .map(|y| self.from_unbounded(&free, y))
-            .collect();
+        let draws: Vec<Vec<f64>> = draws.iter().map(|y| self.bounded_point(&free, y)).collect();
         let autocorrelation_iterations = sampler::integrated_autocorr_time(&draws, s.walkers)
             .map(|t| t.into_iter().map(|v| v * s.thin as f64).collect())
             .unwrap_or_default();

@@ -208,7 +208,7 @@ impl Prior {
     }
 
     /// The parameter at the unbounded coordinate `y`: $x = l + (u - l)/(1 + e^{-y})$.
-    pub fn from_unbounded(&self, y: f64) -> f64 {
+    pub fn value_at(&self, y: f64) -> f64 {
         self.lower + (self.upper - self.lower) / (1.0 + (-y).exp())
     }
 
@@ -320,11 +320,11 @@ mod tests {
         };
         for x in [0.1001, 0.2, 1.0, 2.9, 2.9999] {
             let y = p.to_unbounded(x);
-            assert!((p.from_unbounded(y) - x).abs() < 1e-12, "{x} -> {y}");
+            assert!((p.value_at(y) - x).abs() < 1e-12, "{x} -> {y}");
         }
         for y in [-30.0, -5.0, -0.3, 0.0, 0.7, 4.0, 30.0] {
             let h = 1e-6;
-            let dxdy = (p.from_unbounded(y + h) - p.from_unbounded(y - h)) / (2.0 * h);
+            let dxdy = (p.value_at(y + h) - p.value_at(y - h)) / (2.0 * h);
             if dxdy > 1e-9 {
                 assert!(
                     (p.ln_jacobian(y) - dxdy.ln()).abs() < 1e-5,
@@ -336,7 +336,7 @@ mod tests {
             assert!(p.ln_jacobian(y).is_finite());
         }
         for y in [-800.0, 800.0] {
-            let x = p.from_unbounded(y);
+            let x = p.value_at(y);
             assert!((p.lower..=p.upper).contains(&x), "{y} -> {x}");
         }
         assert_eq!(p.to_unbounded(p.lower), f64::NEG_INFINITY);
