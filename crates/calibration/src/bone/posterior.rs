@@ -340,23 +340,6 @@ impl BoneFit<'_> {
         Some((self.params_of(&free, theta)?, ln_tau[0].exp()))
     }
 
-    /// Sampler coordinates (free parameters, ln tau) to unbounded ones: each free parameter
-    /// through its prior's logit, ln tau unchanged.
-    fn unbounded_point(&self, free: &[(usize, &'static str, Prior)], x: &[f64]) -> Vec<f64> {
-        x.iter()
-            .enumerate()
-            .map(|(i, v)| free.get(i).map_or(*v, |(_, _, p)| p.to_unbounded(*v)))
-            .collect()
-    }
-
-    /// The inverse of [`BoneFit::unbounded_point`].
-    fn bounded_point(&self, free: &[(usize, &'static str, Prior)], y: &[f64]) -> Vec<f64> {
-        y.iter()
-            .enumerate()
-            .map(|(i, v)| free.get(i).map_or(*v, |(_, _, p)| p.value_at(*v)))
-            .collect()
-    }
-
     /// Runs the sampler from a ball around the posterior mode; `progress(iteration, iterations)`.
     pub fn sample(&self, progress: &(dyn Fn(usize, usize) + Sync)) -> BoneFitResult {
         self.sample_from(&self.mode(), progress)
@@ -387,7 +370,7 @@ impl BoneFit<'_> {
                         m + 0.02 * sd * sampler::standard_normal(&mut rng)
                     })
                     .collect();
-                let y = self.unbounded_point(&free, &x);
+                let y = unbounded_point(&free, &x);
                 if y.iter().all(|v| v.is_finite()) && self.log_post(&free, &x).is_finite() {
                     break y;
                 }
@@ -407,12 +390,12 @@ impl BoneFit<'_> {
                 .zip(y)
                 .map(|((_, _, p), v)| p.ln_jacobian(*v))
                 .sum();
-            self.log_post(&free, &self.bounded_point(&free, y)) + jacobian
+            self.log_post(&free, &bounded_point(&free, y)) + jacobian
         };
         let Chain {
             draws, acceptance, ..
         } = sampler::sample(&lp, init, &settings, &|it| progress(it + 1, s.iterations));
-        let draws: Vec<Vec<f64>> = draws.iter().map(|y| self.bounded_point(&free, y)).collect();
+        let draws: Vec<Vec<f64>> = draws.iter().map(|y| bounded_point(&free, y)).collect();
         let autocorrelation_iterations = sampler::integrated_autocorr_time(&draws, s.walkers)
             .map(|t| t.into_iter().map(|v| v * s.thin as f64).collect())
             .unwrap_or_default();
@@ -438,6 +421,23 @@ impl BoneFit<'_> {
                 .collect(),
         }
     }
+}
+
+/// Sampler coordinates (free parameters, ln tau) to unbounded ones: each free parameter
+/// through its prior's logit, ln tau unchanged.
+fn unbounded_point(free: &[(usize, &'static str, Prior)], x: &[f64]) -> Vec<f64> {
+    x.iter()
+        .enumerate()
+        .map(|(i, v)| free.get(i).map_or(*v, |(_, _, p)| p.to_unbounded(*v)))
+        .collect()
+}
+
+/// The inverse of [`unbounded_point`].
+fn bounded_point(free: &[(usize, &'static str, Prior)], y: &[f64]) -> Vec<f64> {
+    y.iter()
+        .enumerate()
+        .map(|(i, v)| free.get(i).map_or(*v, |(_, _, p)| p.value_at(*v)))
+        .collect()
 }
 
 #[cfg(test)]

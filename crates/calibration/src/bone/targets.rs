@@ -202,7 +202,8 @@ impl Prior {
     /// The sampler's unbounded coordinate of `x`: the logit of its place between the bounds,
     /// $y = \ln\big((x - l)/(u - x)\big)$ (infinite at a bound). Sampling $y$ instead of $x$ leaves
     /// no wall for the walkers to stop at and straightens ratios between parameters (the
-    /// transform Stan uses for a bounded parameter, Stan Reference Manual §10.4).
+    /// transform Stan uses for a parameter with lower and upper bounds; Stan Reference Manual,
+    /// "Constraint transforms").
     pub fn to_unbounded(&self, x: f64) -> f64 {
         ((x - self.lower) / (self.upper - x)).ln()
     }
@@ -281,10 +282,16 @@ pub(crate) fn check_bone_section(
                 message: format!("[bone_prior]: unknown parameter `{name}`"),
             });
         }
-        if !(p.sd > 0.0 && p.lower < p.upper && p.mean.is_finite() && p.sd.is_finite()) {
+        let finite = [p.mean, p.sd, p.lower, p.upper]
+            .iter()
+            .all(|v| v.is_finite());
+        if !(finite && p.sd > 0.0 && p.lower < p.upper) {
             return Err(CalibrationError::Parse {
                 origin: origin.to_string(),
-                message: format!("[bone_prior] `{name}`: needs sd > 0 and lower < upper"),
+                message: format!(
+                    "[bone_prior] `{name}`: needs finite mean and sd > 0, and finite bounds with \
+                     lower < upper (the sampler moves in the logit between the bounds)"
+                ),
             });
         }
     }
@@ -340,6 +347,39 @@ mod tests {
             assert!((p.lower..=p.upper).contains(&x), "{y} -> {x}");
         }
         assert_eq!(p.to_unbounded(p.lower), f64::NEG_INFINITY);
+    }
+
+    /// A prior the logit cannot map (an infinite bound, bounds in the wrong order, sd 0) is an
+    /// error naming the file, the parameter and what is needed; a finite one is accepted.
+    #[test]
+    fn bone_priors_need_finite_ordered_bounds() {
+        let prior = |lower: f64, upper: f64, sd: f64| {
+            BTreeMap::from([(
+                "ls.slow_weight".to_string(),
+                Prior {
+                    mean: 0.3,
+                    sd,
+                    lower,
+                    upper,
+                },
+            )])
+        };
+        assert!(check_bone_section(&[], &prior(0.0, 1.0, 0.3), "f.toml").is_ok());
+        for (lower, upper, sd) in [
+            (f64::NEG_INFINITY, 1.0, 0.3),
+            (0.0, f64::INFINITY, 0.3),
+            (1.0, 0.0, 0.3),
+            (0.0, 1.0, 0.0),
+            (0.0, f64::NAN, 0.3),
+        ] {
+            let e = check_bone_section(&[], &prior(lower, upper, sd), "f.toml")
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.contains("f.toml") && e.contains("ls.slow_weight") && e.contains("finite bounds"),
+                "{e}"
+            );
+        }
     }
 
     /// Sampler settings outside their range are errors that name the file, the table, the field
