@@ -11,9 +11,10 @@ use k2bone_app::{Cancel, Silent};
 use k2bone_calibration::TargetFile;
 
 /// Out-of-sample targets inside their acceptance interval with the shipped posterior (the fourth
-/// fit, docs/model/bone-evidence.md): 22 of 49 when recorded (23 of 53 with the four that share
-/// data with a calibration target). The third fit had 23 of 49 (23 of 48 before Ooms 1995 was
-/// added to validation after it), the second 22 of 48, the first 24 of 48. The fourth fit samples
+/// fit, docs/model/bone-evidence.md): 22 of 51 when recorded (23 of 55 with the four that share
+/// data with a calibration target; 22 of 49 before Chapuy 1992's two misses were added after the
+/// fit). The third fit had 23 of 49 (23 of 48 before Ooms 1995 was added to validation after it),
+/// the second 22 of 48, the first 24 of 48. The fourth fit samples
 /// the third's posterior with a better-mixing chain; it loses Mott 2019's spine at 24 months.
 const FLOOR_INSIDE: usize = 22;
 
@@ -40,6 +41,10 @@ const KNOWN_MISSES: &[&str] = &[
     "issue-d3-deficient-man-ls-null",
     // ... and too small at the femoral neck of women of 70+ (Ooms 1995, added after the fit).
     "ooms1995-fn-diff-24mo",
+    // ... and far too small for calcium + D3 in women of 84 (Chapuy 1992, added after the fit:
+    // +0.18 against +7.3 points at the hip, the placebo arm losing -1.0 against -4.6 %).
+    "chapuy1992-th-diff-18mo",
+    "chapuy1992-placebo-th-18mo",
     // Denosumab beyond the fitted 24 months (CIs of +/- 0.1-0.2 points) and its extension.
     "freedom-th-diff-36mo",
     "freedom-placebo-th-36mo",
