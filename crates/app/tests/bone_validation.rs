@@ -14,8 +14,8 @@ use k2bone_calibration::TargetFile;
 /// fit, docs/model/bone-evidence.md): 22 of 51 when recorded (23 of 55 with the four that share
 /// data with a calibration target; 22 of 49 before Chapuy 1992's two misses were added after the
 /// fit). The third fit had 23 of 49 (23 of 48 before Ooms 1995 was added to validation after it),
-/// the second 22 of 48, the first 24 of 48. The fourth fit samples
-/// the third's posterior with a better-mixing chain; it loses Mott 2019's spine at 24 months.
+/// the second 22 of 48, the first 24 of 48. The fourth fit samples the third's posterior with a
+/// better-mixing chain; it loses Mott 2019's spine at 24 months.
 const FLOOR_INSIDE: usize = 22;
 
 /// The held-out targets the shipped model misses (sizes and reasons in
